@@ -1,0 +1,5 @@
+//! podplan (docs to come).
+#![warn(missing_docs)]
+
+pub mod manifest;
+pub mod quantity;
