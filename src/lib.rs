@@ -3,3 +3,5 @@
 
 pub mod manifest;
 pub mod quantity;
+pub mod model;
+pub mod rules;

@@ -14,6 +14,89 @@ use crate::quantity::Quantity;
 /// A resource list (`cpu: 100m`, `memory: 1Gi`, `nvidia.com/gpu: 1`).
 pub type ResourceList = BTreeMap<String, Quantity>;
 
+/// Readers that reject negative values at the value itself (so the error names its line).
+mod non_negative {
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+
+    use super::ResourceList;
+    use crate::quantity::Quantity;
+
+    struct QuantitySeed;
+
+    impl<'de> DeserializeSeed<'de> for QuantitySeed {
+        type Value = Quantity;
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Quantity, D::Error> {
+            struct QuantityText;
+            impl Visitor<'_> for QuantityText {
+                type Value = Quantity;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a non-negative quantity")
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Quantity, E> {
+                    let quantity: Quantity = v.parse().map_err(E::custom)?;
+                    if quantity.is_negative() {
+                        return Err(E::custom(format!("quantity `{v}` must not be negative")));
+                    }
+                    Ok(quantity)
+                }
+            }
+            deserializer.deserialize_str(QuantityText)
+        }
+    }
+
+    struct ListVisitor;
+
+    impl<'de> Visitor<'de> for ListVisitor {
+        type Value = ResourceList;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a resource list such as `{cpu: 100m, memory: 128Mi}`")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResourceList, A::Error> {
+            let mut list = ResourceList::new();
+            while let Some(name) = map.next_key::<String>()? {
+                let value = map.next_value_seed(QuantitySeed)?;
+                list.insert(name, value);
+            }
+            Ok(list)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<ResourceList, E> {
+            Ok(ResourceList::new())
+        }
+    }
+
+    /// A resource list whose quantities are all ≥ 0.
+    pub fn resource_list<'de, D: Deserializer<'de>>(d: D) -> Result<ResourceList, D::Error> {
+        d.deserialize_map(ListVisitor)
+    }
+
+    /// An optional resource list whose quantities are all ≥ 0.
+    pub fn optional_resource_list<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<ResourceList>, D::Error> {
+        resource_list(d).map(Some)
+    }
+
+    /// An optional count that must be ≥ 0 (replicas, parallelism).
+    pub fn optional_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+        struct Count;
+        impl Visitor<'_> for Count {
+            type Value = i32;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a non-negative integer")
+            }
+            fn visit_i32<E: de::Error>(self, v: i32) -> Result<i32, E> {
+                if v < 0 {
+                    return Err(E::custom(format!("{v} is negative; a count must be 0 or more")));
+                }
+                Ok(v)
+            }
+        }
+        d.deserialize_i32(Count).map(Some)
+    }
+}
+
 /// `metadata`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
@@ -90,7 +173,10 @@ pub struct PodSpec {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<Container>,
     /// RuntimeClass overhead.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "non_negative::resource_list"
+    )]
     pub overhead: ResourceList,
     /// Pod-level resources.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,10 +242,16 @@ pub struct Container {
 #[serde(default)]
 pub struct ResourceRequirements {
     /// `requests`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "non_negative::resource_list"
+    )]
     pub requests: ResourceList,
     /// `limits`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "non_negative::resource_list"
+    )]
     pub limits: ResourceList,
 }
 
@@ -522,10 +614,16 @@ pub struct NodeSpec {
 #[serde(default)]
 pub struct NodeStatus {
     /// Capacity (used only when allocatable is absent).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "non_negative::optional_resource_list"
+    )]
     pub capacity: Option<ResourceList>,
     /// Allocatable.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "non_negative::optional_resource_list"
+    )]
     pub allocatable: Option<ResourceList>,
 }
 
@@ -544,7 +642,10 @@ pub struct ReplicatedController {
 #[serde(default)]
 pub struct ReplicatedSpec {
     /// Desired replicas (absent: 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "non_negative::optional_count"
+    )]
     pub replicas: Option<i32>,
     /// Pod selector.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -591,10 +692,16 @@ pub struct Job {
 #[serde(default)]
 pub struct JobSpec {
     /// Pods running at once (absent: 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "non_negative::optional_count"
+    )]
     pub parallelism: Option<i32>,
     /// Successful pods wanted (absent: parallelism decides).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "non_negative::optional_count"
+    )]
     pub completions: Option<i32>,
     /// A suspended Job creates no pods.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -677,6 +784,7 @@ pub struct NodePoolSpec {
     /// Taints of every node of the pool.
     pub taints: Vec<Taint>,
     /// Allocatable of one node.
+    #[serde(deserialize_with = "non_negative::resource_list")]
     pub allocatable: ResourceList,
     /// Price of one node (per hour); absent means 1.
     #[serde(skip_serializing_if = "Option::is_none")]
