@@ -476,7 +476,7 @@ mod tests {
             ("1Ti", (1i128 << 40) * NANO),
             ("1Pi", (1i128 << 50) * NANO),
             ("8Ei", (8i128 << 60) * NANO),
-            ("1.0000000001", NANO + 1), // finer than nano rounds up
+            ("1.0000000001", NANO + 1),   // finer than nano rounds up
             ("-1.0000000001", -NANO - 1), // away from zero
         ];
         for (text, nanos) in table {
@@ -487,8 +487,24 @@ mod tests {
     #[test]
     fn invalid_texts_are_rejected_with_the_text() {
         for text in [
-            "", "K", "1K", "1Kb", "1 Gi", "e3", "1e", "1e+", "abc", "1.2.3", "--1", "1mi", "0x10",
-            "1Gi ", " 1", "__DNS__MEMORY__LIMIT__", ".", "1e99999",
+            "",
+            "K",
+            "1K",
+            "1Kb",
+            "1 Gi",
+            "e3",
+            "1e",
+            "1e+",
+            "abc",
+            "1.2.3",
+            "--1",
+            "1mi",
+            "0x10",
+            "1Gi ",
+            " 1",
+            "__DNS__MEMORY__LIMIT__",
+            ".",
+            "1e99999",
         ] {
             let err = text.parse::<Quantity>().expect_err(text);
             if !text.is_empty() {

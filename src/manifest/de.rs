@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{
-    Error as _,
-    self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+    self, DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess, SeqAccess,
+    Visitor,
 };
 
 use super::tree::{Position, YamlNode, YamlValue, is_null_text};
@@ -152,7 +152,9 @@ impl<'a, 'p> NodeDeserializer<'a, 'p> {
     fn integer(&self) -> Result<i128, FieldError> {
         match self.scalar() {
             Some((text, true)) => parse_integer(text).ok_or_else(|| {
-                self.locate(FieldError::custom(format!("expected an integer, found `{text}`")))
+                self.locate(FieldError::custom(format!(
+                    "expected an integer, found `{text}`"
+                )))
             }),
             _ => Err(self.mismatch("an integer")),
         }
@@ -289,7 +291,11 @@ impl<'a> Deserializer<'a> for NodeDeserializer<'a, '_> {
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, FieldError> {
         match self.scalar() {
             Some((text, plain)) => {
-                let text = if plain && is_null_text(text) { "" } else { text };
+                let text = if plain && is_null_text(text) {
+                    ""
+                } else {
+                    text
+                };
                 visitor.visit_borrowed_str(text).map_err(|e| self.locate(e))
             }
             None => Err(self.mismatch("a string")),
@@ -543,11 +549,20 @@ mod tests {
         let (result, _) = read("items:\n- requests: {cpu: 1}\n- requests:\n    cpu: 2x\n");
         let err = result.unwrap_err();
         assert_eq!(err.path.as_deref(), Some("items[1].requests.cpu"));
-        assert_eq!(err.position, Some(Position { line: 4, column: 10 }));
+        assert_eq!(
+            err.position,
+            Some(Position {
+                line: 4,
+                column: 10
+            })
+        );
         assert!(err.message.contains("2x"), "{}", err.message);
 
         let (result, _) = read("items:\n- count: many\n");
         let err = result.unwrap_err();
+        assert!(err.message.contains("many"), "{}", err.message);
+        let (result, _) = read("items:\n- count: 7\n");
+        assert_eq!(result.unwrap().items[0].count, 7);
         assert_eq!(err.path.as_deref(), Some("items[0].count"));
     }
 
@@ -556,7 +571,10 @@ mod tests {
         let (result, _) = read("items:\n- requests: {cpu: 0.15, nvidia.com/gpu: 2}\n");
         let outer = result.unwrap();
         assert_eq!(outer.items[0].requests["cpu"].to_milli_ceil(), 150);
-        assert_eq!(outer.items[0].requests["nvidia.com/gpu"].to_base_units_ceil(), 2);
+        assert_eq!(
+            outer.items[0].requests["nvidia.com/gpu"].to_base_units_ceil(),
+            2
+        );
     }
 
     #[test]

@@ -317,8 +317,7 @@ fn load_document(
     let Some(kind) = scalar_field("kind")? else {
         return Err(field_error(
             prefix("kind"),
-            "missing field `kind`: every document must say what it is (apiVersion and kind)"
-                .into(),
+            "missing field `kind`: every document must say what it is (apiVersion and kind)".into(),
             node.position,
         ));
     };

@@ -71,7 +71,9 @@ impl YamlNode {
     /// The value under `key` when this node is a mapping.
     pub fn get(&self, key: &str) -> Option<&YamlNode> {
         match &self.value {
-            YamlValue::Mapping(entries) => entries.iter().find(|(k, _)| k.text == key).map(|e| &e.1),
+            YamlValue::Mapping(entries) => {
+                entries.iter().find(|(k, _)| k.text == key).map(|e| &e.1)
+            }
             _ => None,
         }
     }
@@ -117,8 +119,7 @@ fn split_json_stream(text: &str) -> Option<Vec<JsonChunk>> {
     if first != '{' && first != '[' {
         return None;
     }
-    let mut stream =
-        serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
     let mut ends = Vec::new();
     while let Some(item) = stream.next() {
         item.ok()?;
@@ -213,10 +214,14 @@ impl TreeBuilder {
                 self.complete(node, anchor)?;
             }
             Event::Alias(anchor) => {
-                let node = self.anchors.get(&anchor).cloned().ok_or_else(|| SyntaxError {
-                    position,
-                    message: "alias to an unknown anchor".into(),
-                })?;
+                let node = self
+                    .anchors
+                    .get(&anchor)
+                    .cloned()
+                    .ok_or_else(|| SyntaxError {
+                        position,
+                        message: "alias to an unknown anchor".into(),
+                    })?;
                 self.complete(node, 0)?;
             }
             Event::SequenceStart(_, anchor, _) => self.stack.push(Open::Sequence {
@@ -369,8 +374,9 @@ mod tests {
 
     #[test]
     fn positions_and_raw_scalars() {
-        let docs = parse_documents("a: 1\nb:\n  c: 0.15\n---\n# only a comment\n---\nx: [1, 017]\n")
-            .unwrap();
+        let docs =
+            parse_documents("a: 1\nb:\n  c: 0.15\n---\n# only a comment\n---\nx: [1, 017]\n")
+                .unwrap();
         assert_eq!(docs.len(), 2);
         let c = docs[0].get("b").unwrap().get("c").unwrap();
         assert_eq!(c.as_str(), Some("0.15"));
@@ -391,7 +397,10 @@ mod tests {
         let merged = docs[0].get("merged").unwrap();
         assert_eq!(merged.get("cpu").unwrap().as_str(), Some("2"));
         assert_eq!(merged.get("memory").unwrap().as_str(), Some("1Gi"));
-        assert_eq!(docs[0].get("use").unwrap().get("cpu").unwrap().as_str(), Some("1"));
+        assert_eq!(
+            docs[0].get("use").unwrap().get("cpu").unwrap().as_str(),
+            Some("1")
+        );
     }
 
     #[test]

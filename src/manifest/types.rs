@@ -88,7 +88,9 @@ mod non_negative {
             }
             fn visit_i32<E: de::Error>(self, v: i32) -> Result<i32, E> {
                 if v < 0 {
-                    return Err(E::custom(format!("{v} is negative; a count must be 0 or more")));
+                    return Err(E::custom(format!(
+                        "{v} is negative; a count must be 0 or more"
+                    )));
                 }
                 Ok(v)
             }

@@ -6,14 +6,13 @@ use std::sync::Arc;
 
 use super::resources::{self, ResourceTable};
 use super::{
-    AffinityTerm, FixedPod, GroupKind, HostPort, ModelError, Node, NodePool, PodGroup,
-    PodTemplate, Problem, SpreadConstraint, WeightedTerm,
+    AffinityTerm, FixedPod, GroupKind, HostPort, ModelError, Node, NodePool, PodGroup, PodTemplate,
+    Problem, SpreadConstraint, WeightedTerm,
 };
 use crate::manifest::types::{
-    self, InclusionPolicy, LabelSelectorOperator, LabelSelectorRequirement,
-    NodeSelector, NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, ObjectMeta,
-    PodSpec, Protocol, TaintEffectFilter, Toleration, TolerationOperator,
-    WhenUnsatisfiable,
+    self, InclusionPolicy, LabelSelectorOperator, LabelSelectorRequirement, NodeSelector,
+    NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm, ObjectMeta, PodSpec, Protocol,
+    TaintEffectFilter, Toleration, TolerationOperator, WhenUnsatisfiable,
 };
 use crate::manifest::{Loaded, Note, Object, ObjectKind, Origin};
 use crate::rules;
@@ -161,8 +160,7 @@ impl<'a> ProblemAssembly<'a> {
         }
 
         // Pods: fixed or pending, attributed to controllers.
-        let mut fixed_drafts: Vec<(String, Draft, usize, bool, Option<usize>, Origin)> =
-            Vec::new();
+        let mut fixed_drafts: Vec<(String, Draft, usize, bool, Option<usize>, Origin)> = Vec::new();
         let mut bare_pods: Vec<(&'a Object, &'a types::Pod)> = Vec::new();
         for object in objects {
             let ObjectKind::Pod(pod) = &object.kind else {
@@ -344,7 +342,8 @@ impl<'a> ProblemAssembly<'a> {
             let ObjectKind::NodePool(pool) = &object.kind else {
                 continue;
             };
-            let allocatable = self.allocatable(object, &pool.spec.allocatable, "spec.allocatable")?;
+            let allocatable =
+                self.allocatable(object, &pool.spec.allocatable, "spec.allocatable")?;
             let price = pool
                 .spec
                 .price
@@ -384,7 +383,10 @@ impl<'a> ProblemAssembly<'a> {
             names.extend(allocatable.keys().cloned());
             if node_index.contains_key(&node.name) {
                 return Err(ModelError::InvalidField {
-                    origin: node.origin.clone().unwrap_or_else(|| self.fallback_origin()),
+                    origin: node
+                        .origin
+                        .clone()
+                        .unwrap_or_else(|| self.fallback_origin()),
                     path: "metadata.name".into(),
                     message: format!(
                         "node pool candidate `{}` has the name of an existing node",
@@ -463,10 +465,8 @@ impl<'a> ProblemAssembly<'a> {
             for &fixed in &draft.running {
                 fixed_pods[fixed].group = Some(group_id);
             }
-            let running = draft.running.len()
-                + draft
-                    .daemon_of
-                    .map_or(0, |c| controllers[c].running.len());
+            let running =
+                draft.running.len() + draft.daemon_of.map_or(0, |c| controllers[c].running.len());
             groups.push(PodGroup {
                 name: draft.name,
                 kind: draft.kind,
@@ -518,9 +518,8 @@ impl<'a> ProblemAssembly<'a> {
         let (list, path) = match (&node.status.allocatable, &node.status.capacity) {
             (Some(allocatable), _) => (allocatable.clone(), "status.allocatable"),
             (None, Some(capacity)) => {
-                let message = format!(
-                    "node `{name}` has no status.allocatable; its status.capacity is used"
-                );
+                let message =
+                    format!("node `{name}` has no status.allocatable; its status.capacity is used");
                 self.note(&object.origin, message);
                 (capacity.clone(), "status.capacity")
             }
@@ -547,7 +546,9 @@ impl<'a> ProblemAssembly<'a> {
             .filter(|n| resources::classify(n) == resources::ResourceClass::Ignored)
             .collect();
         if !unknown.is_empty() {
-            let message = format!("node `{name}`: resources {unknown:?} are not scheduler resources and are ignored");
+            let message = format!(
+                "node `{name}`: resources {unknown:?} are not scheduler resources and are ignored"
+            );
             self.note(&object.origin, message);
         }
         Ok((
@@ -586,21 +587,28 @@ impl<'a> ProblemAssembly<'a> {
                 &d.spec.template,
                 d.spec.selector.as_ref(),
             ),
-            ObjectKind::DaemonSet(d) => {
-                (GroupKind::DaemonSet, 0, &d.spec.template, d.spec.selector.as_ref())
-            }
+            ObjectKind::DaemonSet(d) => (
+                GroupKind::DaemonSet,
+                0,
+                &d.spec.template,
+                d.spec.selector.as_ref(),
+            ),
             ObjectKind::Job(job) => {
-                let complete = job
-                    .status
-                    .conditions
-                    .iter()
-                    .any(|c| matches!(c.condition_type.as_str(), "Complete" | "Failed") && c.status == "True");
+                let complete = job.status.conditions.iter().any(|c| {
+                    matches!(c.condition_type.as_str(), "Complete" | "Failed") && c.status == "True"
+                });
                 let desired = if complete {
-                    let message = format!("Job `{}/{}` has finished; it creates no pods", meta.namespace, meta.name);
+                    let message = format!(
+                        "Job `{}/{}` has finished; it creates no pods",
+                        meta.namespace, meta.name
+                    );
                     self.note(&object.origin, message);
                     0
                 } else if job.spec.suspend == Some(true) {
-                    let message = format!("Job `{}/{}` is suspended; it creates no pods", meta.namespace, meta.name);
+                    let message = format!(
+                        "Job `{}/{}` is suspended; it creates no pods",
+                        meta.namespace, meta.name
+                    );
                     self.note(&object.origin, message);
                     0
                 } else {
@@ -616,34 +624,28 @@ impl<'a> ProblemAssembly<'a> {
             _ => return Ok(None),
         };
         let id = format!("{}/{}", meta.namespace, meta.name);
-        if template.spec.containers.is_empty() {
-            let message = format!(
-                "{kind:?} `{id}` has no containers (the API server would reject it; a \
-                 kustomize patch?): its pods request nothing"
-            );
-            self.note(&object.origin, message);
-        }
         let mut labels = template.metadata.labels.clone();
         match kind {
-            GroupKind::Deployment | GroupKind::ReplicaSet | GroupKind::StatefulSet | GroupKind::DaemonSet => {
-                match selector {
-                    None => {
-                        let message = format!(
-                            "{kind:?} `{id}` has no spec.selector (the API server would reject \
+            GroupKind::Deployment
+            | GroupKind::ReplicaSet
+            | GroupKind::StatefulSet
+            | GroupKind::DaemonSet => match selector {
+                None => {
+                    let message = format!(
+                        "{kind:?} `{id}` has no spec.selector (the API server would reject \
                              it); running pods are matched by ownerReferences only"
-                        );
-                        self.note(&object.origin, message);
-                    }
-                    Some(selector) if !rules::label_selector::matches(Some(selector), &labels) => {
-                        let message = format!(
-                            "{kind:?} `{id}`: spec.selector does not match the template's labels \
-                             (the API server would reject it)"
-                        );
-                        self.note(&object.origin, message);
-                    }
-                    Some(_) => {}
+                    );
+                    self.note(&object.origin, message);
                 }
-            }
+                Some(selector) if !rules::label_selector::matches(Some(selector), &labels) => {
+                    let message = format!(
+                        "{kind:?} `{id}`: spec.selector does not match the template's labels \
+                             (the API server would reject it)"
+                    );
+                    self.note(&object.origin, message);
+                }
+                Some(_) => {}
+            },
             _ => {}
         }
         if kind == GroupKind::Deployment {
@@ -678,7 +680,8 @@ impl<'a> ProblemAssembly<'a> {
     ) -> Option<usize> {
         let (kind, name) = controller_owner(meta)?;
         let ns = meta.namespace.clone();
-        let direct = |kind: GroupKind, name: &str| index.get(&(ns.clone(), name.to_string(), kind)).copied();
+        let direct =
+            |kind: GroupKind, name: &str| index.get(&(ns.clone(), name.to_string(), kind)).copied();
         match kind.as_str() {
             "ReplicaSet" => direct(GroupKind::ReplicaSet, &name).or_else(|| {
                 // `<deployment>-<pod-template-hash>` of a Deployment whose ReplicaSet is absent.
@@ -717,6 +720,14 @@ impl<'a> ProblemAssembly<'a> {
                 "the pod's requests do not fit in 64 bits".into(),
             )
         })?;
+        if spec.containers.is_empty() {
+            let message = format!(
+                "`{}/{}` has no containers (the API server would reject it; a kustomize \
+                 patch?): its pods request nothing",
+                meta.namespace, meta.name
+            );
+            self.note(origin, message);
+        }
         let ignored = resources::ignored_names(spec);
         if !ignored.is_empty() {
             let message = format!(
@@ -939,14 +950,32 @@ fn add_default_toleration_seconds(tolerations: &mut Vec<Toleration>) {
 fn add_daemonset_tolerations(template: &mut PodTemplate, host_network: bool) {
     let mut keys = vec![
         ("node.kubernetes.io/not-ready", TaintEffectFilter::NoExecute),
-        ("node.kubernetes.io/unreachable", TaintEffectFilter::NoExecute),
-        ("node.kubernetes.io/disk-pressure", TaintEffectFilter::NoSchedule),
-        ("node.kubernetes.io/memory-pressure", TaintEffectFilter::NoSchedule),
-        ("node.kubernetes.io/pid-pressure", TaintEffectFilter::NoSchedule),
-        ("node.kubernetes.io/unschedulable", TaintEffectFilter::NoSchedule),
+        (
+            "node.kubernetes.io/unreachable",
+            TaintEffectFilter::NoExecute,
+        ),
+        (
+            "node.kubernetes.io/disk-pressure",
+            TaintEffectFilter::NoSchedule,
+        ),
+        (
+            "node.kubernetes.io/memory-pressure",
+            TaintEffectFilter::NoSchedule,
+        ),
+        (
+            "node.kubernetes.io/pid-pressure",
+            TaintEffectFilter::NoSchedule,
+        ),
+        (
+            "node.kubernetes.io/unschedulable",
+            TaintEffectFilter::NoSchedule,
+        ),
     ];
     if host_network {
-        keys.push(("node.kubernetes.io/network-unavailable", TaintEffectFilter::NoSchedule));
+        keys.push((
+            "node.kubernetes.io/network-unavailable",
+            TaintEffectFilter::NoSchedule,
+        ));
     }
     for (key, effect) in keys {
         let toleration = Toleration {
@@ -1028,7 +1057,10 @@ mod tests {
         );
         let err = problem(&text).unwrap_err().to_string();
         assert!(err.contains("test.yaml:10:"), "{err}");
-        assert!(err.contains("spec.nodeName") && err.contains("ghost"), "{err}");
+        assert!(
+            err.contains("spec.nodeName") && err.contains("ghost"),
+            "{err}"
+        );
     }
 
     #[test]

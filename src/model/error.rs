@@ -8,7 +8,9 @@ use crate::manifest::Origin;
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum ModelError {
     /// A pod is bound (`spec.nodeName`) to a node that is not in the input.
-    #[error("{origin}: spec.nodeName: pod `{pod}` is bound to node `{node}`, which is not in the input")]
+    #[error(
+        "{origin}: spec.nodeName: pod `{pod}` is bound to node `{node}`, which is not in the input"
+    )]
     UnknownNode {
         /// Where `spec.nodeName` was written.
         origin: Origin,

@@ -246,7 +246,10 @@ pub fn allocatable_integers(list: &ResourceList) -> Option<BTreeMap<String, i64>
         if classify(name) == ResourceClass::Ignored {
             continue;
         }
-        integers.insert(name.clone(), to_integer(name, quantity.round_up_to_milli())?);
+        integers.insert(
+            name.clone(),
+            to_integer(name, quantity.round_up_to_milli())?,
+        );
     }
     Some(integers)
 }
@@ -262,7 +265,11 @@ mod tests {
                 requests: BTreeMap::from([("cpu".to_string(), cpu.parse().unwrap())]),
                 limits: BTreeMap::new(),
             },
-            restart_policy: if sidecar { "Always".into() } else { String::new() },
+            restart_policy: if sidecar {
+                "Always".into()
+            } else {
+                String::new()
+            },
             ..Container::default()
         }
     }
@@ -287,7 +294,9 @@ mod tests {
     #[test]
     fn requests_default_from_limits_and_round_once_per_pod() {
         let mut c = Container::default();
-        c.resources.limits.insert("cpu".into(), "2n".parse().unwrap());
+        c.resources
+            .limits
+            .insert("cpu".into(), "2n".parse().unwrap());
         c.resources
             .limits
             .insert("memory".into(), "1500m".parse().unwrap());
@@ -304,9 +313,15 @@ mod tests {
     #[test]
     fn explicit_zero_request_is_kept_and_unknown_names_ignored() {
         let mut c = Container::default();
-        c.resources.limits.insert("cpu".into(), "1".parse().unwrap());
-        c.resources.requests.insert("cpu".into(), "0".parse().unwrap());
-        c.resources.requests.insert("mem".into(), "1Gi".parse().unwrap());
+        c.resources
+            .limits
+            .insert("cpu".into(), "1".parse().unwrap());
+        c.resources
+            .requests
+            .insert("cpu".into(), "0".parse().unwrap());
+        c.resources
+            .requests
+            .insert("mem".into(), "1Gi".parse().unwrap());
         let spec = PodSpec {
             containers: vec![c],
             ..PodSpec::default()

@@ -74,7 +74,10 @@ mod tests {
         use LabelSelectorOperator::*;
         let with = labels(&[("app", "web"), ("empty", "")]);
         let none = labels(&[]);
-        assert!(matches(Some(&requirement("app", In, &["web", "db"])), &with));
+        assert!(matches(
+            Some(&requirement("app", In, &["web", "db"])),
+            &with
+        ));
         assert!(!matches(Some(&requirement("app", In, &["web"])), &none));
         assert!(matches(Some(&requirement("app", NotIn, &["db"])), &with));
         assert!(matches(Some(&requirement("app", NotIn, &["web"])), &none));
@@ -82,14 +85,20 @@ mod tests {
         assert!(matches(Some(&requirement("empty", Exists, &[])), &with));
         assert!(matches(Some(&requirement("empty", In, &[""])), &with));
         assert!(matches(Some(&requirement("app", DoesNotExist, &[])), &none));
-        assert!(!matches(Some(&requirement("app", DoesNotExist, &[])), &with));
+        assert!(!matches(
+            Some(&requirement("app", DoesNotExist, &[])),
+            &with
+        ));
     }
 
     #[test]
     fn match_labels_and_expressions_are_anded() {
         let mut selector = requirement("tier", LabelSelectorOperator::Exists, &[]);
         selector.match_labels.insert("app".into(), "web".into());
-        assert!(matches(Some(&selector), &labels(&[("app", "web"), ("tier", "1")])));
+        assert!(matches(
+            Some(&selector),
+            &labels(&[("app", "web"), ("tier", "1")])
+        ));
         assert!(!matches(Some(&selector), &labels(&[("app", "web")])));
         assert!(!matches(Some(&selector), &labels(&[("tier", "1")])));
     }

@@ -8,10 +8,16 @@
 
 use std::collections::BTreeMap;
 
-use crate::manifest::types::{NodeSelector, NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm};
+use crate::manifest::types::{
+    NodeSelector, NodeSelectorOperator, NodeSelectorRequirement, NodeSelectorTerm,
+};
 
 /// Whether a node with `name` and `labels` matches any term of `selector`.
-pub fn selector_matches(selector: &NodeSelector, name: &str, labels: &BTreeMap<String, String>) -> bool {
+pub fn selector_matches(
+    selector: &NodeSelector,
+    name: &str,
+    labels: &BTreeMap<String, String>,
+) -> bool {
     selector
         .node_selector_terms
         .iter()
@@ -19,11 +25,17 @@ pub fn selector_matches(selector: &NodeSelector, name: &str, labels: &BTreeMap<S
 }
 
 /// Whether one term matches (false for empty or unparsable terms).
-pub fn term_matches(term: &NodeSelectorTerm, name: &str, labels: &BTreeMap<String, String>) -> bool {
+pub fn term_matches(
+    term: &NodeSelectorTerm,
+    name: &str,
+    labels: &BTreeMap<String, String>,
+) -> bool {
     if term.match_expressions.is_empty() && term.match_fields.is_empty() {
         return false;
     }
-    if !term.match_expressions.iter().all(expression_is_valid) || !term.match_fields.iter().all(field_is_valid) {
+    if !term.match_expressions.iter().all(expression_is_valid)
+        || !term.match_fields.iter().all(field_is_valid)
+    {
         return false;
     }
     term.match_expressions
@@ -38,9 +50,12 @@ fn expression_is_valid(requirement: &NodeSelectorRequirement) -> bool {
     }
     match requirement.operator {
         NodeSelectorOperator::In | NodeSelectorOperator::NotIn => {
-            !requirement.values.is_empty() && requirement.values.iter().all(|v| is_valid_label_value(v))
+            !requirement.values.is_empty()
+                && requirement.values.iter().all(|v| is_valid_label_value(v))
         }
-        NodeSelectorOperator::Exists | NodeSelectorOperator::DoesNotExist => requirement.values.is_empty(),
+        NodeSelectorOperator::Exists | NodeSelectorOperator::DoesNotExist => {
+            requirement.values.is_empty()
+        }
         NodeSelectorOperator::Gt | NodeSelectorOperator::Lt => {
             requirement.values.len() == 1 && requirement.values[0].parse::<i64>().is_ok()
         }
@@ -49,11 +64,17 @@ fn expression_is_valid(requirement: &NodeSelectorRequirement) -> bool {
 
 fn field_is_valid(requirement: &NodeSelectorRequirement) -> bool {
     requirement.key == "metadata.name"
-        && matches!(requirement.operator, NodeSelectorOperator::In | NodeSelectorOperator::NotIn)
+        && matches!(
+            requirement.operator,
+            NodeSelectorOperator::In | NodeSelectorOperator::NotIn
+        )
         && requirement.values.len() == 1
 }
 
-fn expression_matches(requirement: &NodeSelectorRequirement, labels: &BTreeMap<String, String>) -> bool {
+fn expression_matches(
+    requirement: &NodeSelectorRequirement,
+    labels: &BTreeMap<String, String>,
+) -> bool {
     let value = labels.get(&requirement.key);
     match requirement.operator {
         NodeSelectorOperator::In => value.is_some_and(|v| requirement.values.contains(v)),
@@ -63,7 +84,10 @@ fn expression_matches(requirement: &NodeSelectorRequirement, labels: &BTreeMap<S
         NodeSelectorOperator::Gt | NodeSelectorOperator::Lt => {
             let (Some(label), Some(bound)) = (
                 value.and_then(|v| v.parse::<i64>().ok()),
-                requirement.values.first().and_then(|v| v.parse::<i64>().ok()),
+                requirement
+                    .values
+                    .first()
+                    .and_then(|v| v.parse::<i64>().ok()),
             ) else {
                 return false;
             };
@@ -103,7 +127,9 @@ pub fn is_valid_label_key(key: &str) -> bool {
             || !prefix.split('.').all(|label| {
                 !label.is_empty()
                     && label.len() <= 63
-                    && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                     && !label.starts_with('-')
                     && !label.ends_with('-')
             }))
@@ -137,14 +163,24 @@ mod tests {
     }
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn gt_lt_are_integer_comparisons() {
         use NodeSelectorOperator::*;
-        let term = |op, v: &str| NodeSelectorTerm { match_expressions: vec![req("n", op, &[v])], match_fields: vec![] };
-        assert!(term_matches(&term(Gt, "0204"), "x", &labels(&[("n", "0206")])));
+        let term = |op, v: &str| NodeSelectorTerm {
+            match_expressions: vec![req("n", op, &[v])],
+            match_fields: vec![],
+        };
+        assert!(term_matches(
+            &term(Gt, "0204"),
+            "x",
+            &labels(&[("n", "0206")])
+        ));
         assert!(!term_matches(&term(Gt, "5"), "x", &labels(&[("n", "5")])));
         assert!(!term_matches(&term(Gt, "5"), "x", &labels(&[("n", "abc")])));
         assert!(!term_matches(&term(Lt, "5"), "x", &labels(&[])));
@@ -157,20 +193,38 @@ mod tests {
         use NodeSelectorOperator::*;
         let empty = NodeSelectorTerm::default();
         assert!(!term_matches(&empty, "n", &labels(&[])));
-        let invalid = NodeSelectorTerm { match_expressions: vec![req("k", NotIn, &["invalid value: ___@#$%^"])], match_fields: vec![] };
+        let invalid = NodeSelectorTerm {
+            match_expressions: vec![req("k", NotIn, &["invalid value: ___@#$%^"])],
+            match_fields: vec![],
+        };
         assert!(!term_matches(&invalid, "n", &labels(&[])));
-        let good = NodeSelectorTerm { match_expressions: vec![req("k", DoesNotExist, &[])], match_fields: vec![] };
-        let selector = NodeSelector { node_selector_terms: vec![invalid, good] };
+        let good = NodeSelectorTerm {
+            match_expressions: vec![req("k", DoesNotExist, &[])],
+            match_fields: vec![],
+        };
+        let selector = NodeSelector {
+            node_selector_terms: vec![invalid, good],
+        };
         assert!(selector_matches(&selector, "n", &labels(&[])));
     }
 
     #[test]
     fn match_fields_see_the_name_only() {
         use NodeSelectorOperator::*;
-        let term = NodeSelectorTerm { match_expressions: vec![], match_fields: vec![req("metadata.name", In, &["node-1"])] };
+        let term = NodeSelectorTerm {
+            match_expressions: vec![],
+            match_fields: vec![req("metadata.name", In, &["node-1"])],
+        };
         assert!(term_matches(&term, "node-1", &labels(&[])));
-        assert!(!term_matches(&term, "node-2", &labels(&[("metadata.name", "node-1")])));
-        let two_values = NodeSelectorTerm { match_expressions: vec![], match_fields: vec![req("metadata.name", In, &["a", "b"])] };
+        assert!(!term_matches(
+            &term,
+            "node-2",
+            &labels(&[("metadata.name", "node-1")])
+        ));
+        let two_values = NodeSelectorTerm {
+            match_expressions: vec![],
+            match_fields: vec![req("metadata.name", In, &["a", "b"])],
+        };
         assert!(!term_matches(&two_values, "a", &labels(&[])));
     }
 

@@ -1,6 +1,8 @@
 //! Taints and tolerations: the TaintToleration filter and score, and NodeUnschedulable.
 
-use crate::manifest::types::{Taint, TaintEffect, TaintEffectFilter, Toleration, TolerationOperator};
+use crate::manifest::types::{
+    Taint, TaintEffect, TaintEffectFilter, Toleration, TolerationOperator,
+};
 
 /// The taint a cordoned node carries for the NodeUnschedulable filter.
 pub const UNSCHEDULABLE_TAINT_KEY: &str = "node.kubernetes.io/unschedulable";
@@ -32,7 +34,10 @@ pub fn tolerated(tolerations: &[Toleration], taint: &Taint) -> bool {
 /// The first `NoSchedule`/`NoExecute` taint not tolerated, which makes the node infeasible.
 pub fn first_untolerated<'a>(taints: &'a [Taint], tolerations: &[Toleration]) -> Option<&'a Taint> {
     taints.iter().find(|taint| {
-        matches!(taint.effect, TaintEffect::NoSchedule | TaintEffect::NoExecute) && !tolerated(tolerations, taint)
+        matches!(
+            taint.effect,
+            TaintEffect::NoSchedule | TaintEffect::NoExecute
+        ) && !tolerated(tolerations, taint)
     })
 }
 
@@ -51,11 +56,19 @@ pub fn tolerates_unschedulable(tolerations: &[Toleration]) -> bool {
 pub fn intolerable_prefer_no_schedule(taints: &[Taint], tolerations: &[Toleration]) -> usize {
     let relevant: Vec<&Toleration> = tolerations
         .iter()
-        .filter(|t| matches!(t.effect, None | Some(TaintEffectFilter::All) | Some(TaintEffectFilter::PreferNoSchedule)))
+        .filter(|t| {
+            matches!(
+                t.effect,
+                None | Some(TaintEffectFilter::All) | Some(TaintEffectFilter::PreferNoSchedule)
+            )
+        })
         .collect();
     taints
         .iter()
-        .filter(|taint| taint.effect == TaintEffect::PreferNoSchedule && !relevant.iter().any(|t| tolerates(t, taint)))
+        .filter(|taint| {
+            taint.effect == TaintEffect::PreferNoSchedule
+                && !relevant.iter().any(|t| tolerates(t, taint))
+        })
         .count()
 }
 
@@ -69,11 +82,26 @@ mod tests {
     use super::*;
 
     fn taint(key: &str, value: &str, effect: TaintEffect) -> Taint {
-        Taint { key: key.into(), value: value.into(), effect }
+        Taint {
+            key: key.into(),
+            value: value.into(),
+            effect,
+        }
     }
 
-    fn toleration(key: &str, operator: Option<TolerationOperator>, value: &str, effect: Option<TaintEffectFilter>) -> Toleration {
-        Toleration { key: key.into(), operator, value: value.into(), effect, toleration_seconds: None }
+    fn toleration(
+        key: &str,
+        operator: Option<TolerationOperator>,
+        value: &str,
+        effect: Option<TaintEffectFilter>,
+    ) -> Toleration {
+        Toleration {
+            key: key.into(),
+            operator,
+            value: value.into(),
+            effect,
+            toleration_seconds: None,
+        }
     }
 
     #[test]
@@ -81,26 +109,62 @@ mod tests {
         let t = taint("dedicated", "gpu", TaintEffect::NoSchedule);
         assert!(tolerates(&toleration("dedicated", None, "gpu", None), &t));
         assert!(!tolerates(&toleration("dedicated", None, "", None), &t));
-        assert!(tolerates(&toleration("dedicated", Some(TolerationOperator::Exists), "", None), &t));
-        assert!(tolerates(&toleration("", Some(TolerationOperator::Exists), "", None), &t));
+        assert!(tolerates(
+            &toleration("dedicated", Some(TolerationOperator::Exists), "", None),
+            &t
+        ));
+        assert!(tolerates(
+            &toleration("", Some(TolerationOperator::Exists), "", None),
+            &t
+        ));
         assert!(!tolerates(&toleration("", None, "", None), &t));
-        assert!(!tolerates(&toleration("dedicated", None, "gpu", Some(TaintEffectFilter::NoExecute)), &t));
-        assert!(tolerates(&toleration("dedicated", None, "gpu", Some(TaintEffectFilter::All)), &t));
+        assert!(!tolerates(
+            &toleration("dedicated", None, "gpu", Some(TaintEffectFilter::NoExecute)),
+            &t
+        ));
+        assert!(tolerates(
+            &toleration("dedicated", None, "gpu", Some(TaintEffectFilter::All)),
+            &t
+        ));
     }
 
     #[test]
     fn only_hard_effects_filter() {
-        let taints = [taint("a", "", TaintEffect::PreferNoSchedule), taint("b", "", TaintEffect::NoExecute)];
-        assert_eq!(first_untolerated(&taints, &[]).map(|t| t.key.as_str()), Some("b"));
+        let taints = [
+            taint("a", "", TaintEffect::PreferNoSchedule),
+            taint("b", "", TaintEffect::NoExecute),
+        ];
+        assert_eq!(
+            first_untolerated(&taints, &[]).map(|t| t.key.as_str()),
+            Some("b")
+        );
         assert_eq!(intolerable_prefer_no_schedule(&taints, &[]), 1);
-        let no_schedule_only = toleration("a", Some(TolerationOperator::Exists), "", Some(TaintEffectFilter::NoSchedule));
-        assert_eq!(intolerable_prefer_no_schedule(&taints, &[no_schedule_only]), 1);
+        let no_schedule_only = toleration(
+            "a",
+            Some(TolerationOperator::Exists),
+            "",
+            Some(TaintEffectFilter::NoSchedule),
+        );
+        assert_eq!(
+            intolerable_prefer_no_schedule(&taints, &[no_schedule_only]),
+            1
+        );
     }
 
     #[test]
     fn unschedulable() {
-        assert!(tolerates_unschedulable(&[toleration(UNSCHEDULABLE_TAINT_KEY, None, "", Some(TaintEffectFilter::NoSchedule))]));
-        assert!(tolerates_unschedulable(&[toleration("", Some(TolerationOperator::Exists), "", None)]));
+        assert!(tolerates_unschedulable(&[toleration(
+            UNSCHEDULABLE_TAINT_KEY,
+            None,
+            "",
+            Some(TaintEffectFilter::NoSchedule)
+        )]));
+        assert!(tolerates_unschedulable(&[toleration(
+            "",
+            Some(TolerationOperator::Exists),
+            "",
+            None
+        )]));
         assert!(!tolerates_unschedulable(&[]));
     }
 }
