@@ -1,7 +1,9 @@
 //! podplan (docs to come).
 #![warn(missing_docs)]
 
+pub mod cluster;
 pub mod error;
+pub mod explain;
 pub mod manifest;
 pub mod model;
 pub mod quantity;
