@@ -19,6 +19,9 @@ struct Cli {
 enum Command {
     /// Load manifests and print what podplan understood (nodes, pod groups, notes).
     Check(InputArgs),
+    /// Why is my pod Pending? For every pending pod: feasible nodes, and why each other node
+    /// rejects it.
+    Explain(InputArgs),
 }
 
 /// Input options every command takes.
@@ -68,6 +71,16 @@ fn run(cli: Cli) -> Result<(), String> {
             let output = match OutputFormat::from(input.output) {
                 OutputFormat::Table => summary.to_table(),
                 format => report::serialize(&summary, format),
+            };
+            print!("{output}");
+            Ok(())
+        }
+        Command::Explain(input) => {
+            let problem = podplan::load_problem(&input.files).map_err(|e| e.to_string())?;
+            let diagnosis = podplan::explain::explain(&problem);
+            let output = match OutputFormat::from(input.output) {
+                OutputFormat::Table => diagnosis.to_table(),
+                format => report::serialize(&diagnosis, format),
             };
             print!("{output}");
             Ok(())

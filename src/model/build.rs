@@ -224,7 +224,15 @@ impl<'a> ProblemAssembly<'a> {
             daemon_node: Option<usize>,
             daemon_of: Option<usize>,
             origin: Origin,
+            /// Index of the source object: groups are queued in input order.
+            order: usize,
         }
+        let object_order: BTreeMap<*const Object, usize> = objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o as *const Object, i))
+            .collect();
+        let order_of = |object: &Object| object_order[&(object as *const Object)];
         let mut group_drafts: Vec<GroupDraft> = Vec::new();
         let mut daemon_controllers: Vec<usize> = Vec::new();
         let mut used_names: BTreeSet<(String, String)> = objects
@@ -315,6 +323,7 @@ impl<'a> ProblemAssembly<'a> {
                 daemon_node: None,
                 daemon_of: None,
                 origin: object.origin.clone(),
+                order: order_of(object),
             });
         }
         for (object, pod) in bare_pods {
@@ -331,6 +340,7 @@ impl<'a> ProblemAssembly<'a> {
                 daemon_node: None,
                 daemon_of: None,
                 origin: object.origin.clone(),
+                order: order_of(object),
             });
         }
 
@@ -435,10 +445,12 @@ impl<'a> ProblemAssembly<'a> {
                     daemon_node: Some(node_id),
                     daemon_of: Some(*controller_index_of_ds),
                     origin: controller.object.origin.clone(),
+                    order: order_of(controller.object),
                 });
             }
         }
 
+        group_drafts.sort_by_key(|g| g.order);
         // Assemble with the final resource table.
         let table = ResourceTable::with(names);
         let nodes: Vec<Node> = self

@@ -139,9 +139,27 @@ impl AffinityPrecomputation {
         result
     }
 
-    /// The first InterPodAffinity failure of `node`, if any (existing anti-affinity, then the
-    /// pod's anti-affinity, then its affinity, as kube-scheduler checks them).
+    /// The first InterPodAffinity failure of `node`, if any, in kube-scheduler's order: the
+    /// pod's affinity, its anti-affinity, then existing pods' anti-affinity.
     pub fn check(&self, node: &Node) -> Option<AffinityFailure> {
+        if !self.affinity.is_empty() {
+            let has_keys = self
+                .affinity
+                .iter()
+                .all(|(key, _)| node.labels.contains_key(key));
+            let satisfied = self
+                .affinity
+                .iter()
+                .all(|(key, values)| node.labels.get(key).is_some_and(|v| values.contains(v)));
+            if !has_keys || !(satisfied || (self.affinity_empty && self.self_match)) {
+                return Some(AffinityFailure::Affinity);
+            }
+        }
+        for (key, values) in &self.anti {
+            if node.labels.get(key).is_some_and(|v| values.contains(v)) {
+                return Some(AffinityFailure::AntiAffinity);
+            }
+        }
         if !self.existing_anti.is_empty()
             && node
                 .labels
@@ -150,30 +168,7 @@ impl AffinityPrecomputation {
         {
             return Some(AffinityFailure::ExistingAntiAffinity);
         }
-        for (key, values) in &self.anti {
-            if node.labels.get(key).is_some_and(|v| values.contains(v)) {
-                return Some(AffinityFailure::AntiAffinity);
-            }
-        }
-        if self.affinity.is_empty() {
-            return None;
-        }
-        if self
-            .affinity
-            .iter()
-            .any(|(key, _)| !node.labels.contains_key(key))
-        {
-            return Some(AffinityFailure::Affinity);
-        }
-        let satisfied = self
-            .affinity
-            .iter()
-            .all(|(key, values)| node.labels.get(key).is_some_and(|v| values.contains(v)));
-        if satisfied || (self.affinity_empty && self.self_match) {
-            None
-        } else {
-            Some(AffinityFailure::Affinity)
-        }
+        None
     }
 }
 
