@@ -581,20 +581,12 @@ impl<'a> ProblemAssembly<'a> {
     fn controller(&mut self, object: &'a Object) -> Result<Option<Controller<'a>>, ModelError> {
         let meta = object.kind.metadata();
         let (kind, desired, template, selector) = match &object.kind {
-            ObjectKind::Deployment(d) => (
-                GroupKind::Deployment,
-                d.spec.replicas.unwrap_or(1) as usize,
-                &d.spec.template,
-                d.spec.selector.as_ref(),
-            ),
-            ObjectKind::ReplicaSet(d) => (
-                GroupKind::ReplicaSet,
-                d.spec.replicas.unwrap_or(1) as usize,
-                &d.spec.template,
-                d.spec.selector.as_ref(),
-            ),
-            ObjectKind::StatefulSet(d) => (
-                GroupKind::StatefulSet,
+            ObjectKind::Deployment(d) | ObjectKind::ReplicaSet(d) | ObjectKind::StatefulSet(d) => (
+                match object.kind {
+                    ObjectKind::Deployment(_) => GroupKind::Deployment,
+                    ObjectKind::ReplicaSet(_) => GroupKind::ReplicaSet,
+                    _ => GroupKind::StatefulSet,
+                },
                 d.spec.replicas.unwrap_or(1) as usize,
                 &d.spec.template,
                 d.spec.selector.as_ref(),
