@@ -163,3 +163,30 @@ fn greedy_plans_on_conformance_cases_pass_verify_and_agree_with_explain() {
         }
     }
 }
+
+#[test]
+fn greedy_plans_on_synthetic_clusters_pass_verify() {
+    use podplan::synthetic::{Shape, generate};
+    for seed in 0..4 {
+        let problem = generate(Shape {
+            nodes: 30,
+            zones: 3,
+            pods: 300,
+            rules: true,
+            seed,
+        });
+        assert!(problem.pending_pod_count() >= 300);
+        for strategy in [
+            Strategy::KubeScheduler,
+            Strategy::MostAllocated,
+            Strategy::FirstFitDecreasing,
+        ] {
+            let plan = checked(&problem, strategy);
+            assert!(plan.placed_count() > 0, "seed {seed}, {strategy:?}");
+            assert_eq!(
+                plan.placed_count() + plan.unplaced_count(&problem),
+                problem.pending_pod_count()
+            );
+        }
+    }
+}
