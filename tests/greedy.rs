@@ -190,3 +190,52 @@ fn greedy_plans_on_synthetic_clusters_pass_verify() {
         }
     }
 }
+
+/// Scores worked by hand from kube-scheduler's formulas (see the comments), checked exactly.
+#[test]
+fn scores_match_hand_worked_examples() {
+    use podplan::cluster::ClusterState;
+    use podplan::rules::node_resources::ScoringStrategy;
+    let score = |p: &Problem| {
+        let state = ClusterState::new(p);
+        let g = p.groups.len() - 1;
+        greedy::score_nodes(
+            p,
+            &state,
+            &p.groups[g].template,
+            p.groups[g].kind,
+            &[0, 1],
+            ScoringStrategy::LeastAllocated,
+        )
+    };
+    let running = |name: &str, node: &str, app: &str, requests: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, labels: {{app: {app}}}}}\nspec: {{nodeName: {node}, containers: [{{name: c{requests}}}]}}\n---\n"
+        )
+    };
+    // Soft hostname spread: a runs 2 web pods, b one 1-cpu/2Gi pod of another app.
+    //   taints 3·100 each; spread raw a = round(2·ln 4) = 3, b = 0 → a 0, b 100 (×2);
+    //   LeastAllocated a = (92 + 95)/2 = 93, b = (72 + 73)/2 = 72; balanced a 98, b 99.
+    let small = ", resources: {requests: {cpu: 100m, memory: 128Mi}}";
+    let p = problem(&format!(
+        "{}{}{}apiVersion: v1\nkind: Pod\nmetadata: {{name: incoming, labels: {{app: web}}}}\nspec:\n  topologySpreadConstraints: [{{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {{matchLabels: {{app: web}}}}}}]\n  containers: [{{name: c{small}}}]\n",
+        running("w1", "a", "web", small),
+        running("w2", "a", "web", small),
+        running(
+            "o1",
+            "b",
+            "other",
+            ", resources: {requests: {cpu: 1, memory: 2Gi}}"
+        ),
+    ));
+    assert_eq!(score(&p), [300 + 93 + 98, 300 + 200 + 72 + 99]);
+    // Preferred pod affinity (weight 80) to the db pod on a (which requests nothing: the
+    // non-zero defaults 100m/200Mi count for LeastAllocated, not for balance).
+    //   inter-pod a 100, b 0 (×2); LeastAllocated a = (95 + 95)/2 = 95, b = (97 + 98)/2 = 97;
+    //   balanced 99 both.
+    let p = problem(&format!(
+        "{}apiVersion: v1\nkind: Pod\nmetadata: {{name: incoming, labels: {{app: web}}}}\nspec:\n  affinity: {{podAffinity: {{preferredDuringSchedulingIgnoredDuringExecution: [{{weight: 80, podAffinityTerm: {{topologyKey: kubernetes.io/hostname, labelSelector: {{matchLabels: {{app: db}}}}}}}}]}}}}\n  containers: [{{name: c{small}}}]\n",
+        running("db", "a", "db", ""),
+    ));
+    assert_eq!(score(&p), [300 + 200 + 95 + 99, 300 + 97 + 99]);
+}
