@@ -42,6 +42,11 @@ pub struct ClusterState<'p> {
 impl<'p> ClusterState<'p> {
     /// The running pods of `problem` on its existing nodes.
     pub fn new(problem: &'p Problem) -> Self {
+        Self::with_fixed(problem, |_| true)
+    }
+
+    /// The running pods for which `keep(index)` holds, on the problem's existing nodes.
+    pub fn with_fixed(problem: &'p Problem, keep: impl Fn(usize) -> bool) -> Self {
         let n = problem.nodes.len();
         let mut state = ClusterState {
             problem,
@@ -57,8 +62,10 @@ impl<'p> ClusterState<'p> {
             ports: vec![Vec::new(); n],
             any_anti_affinity: false,
         };
-        for fixed in &problem.fixed_pods {
-            state.place(fixed.template.clone(), fixed.node, fixed.terminating);
+        for (index, fixed) in problem.fixed_pods.iter().enumerate() {
+            if keep(index) {
+                state.place(fixed.template.clone(), fixed.node, fixed.terminating);
+            }
         }
         state
     }

@@ -81,6 +81,7 @@ pub mod plan;
 pub mod quantity;
 pub mod report;
 pub mod rules;
+pub mod solve;
 pub mod synthetic;
 pub mod verify;
 

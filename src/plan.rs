@@ -129,12 +129,13 @@ fn daemon_exists(problem: &Problem, g: GroupId, used: &BTreeSet<NodeId>) -> bool
     }
 }
 
-/// The weight of placing one pod of a priority: 1 for priority ≤ 0, growing slowly (log2) with
-/// higher priorities so that a more important pod is always worth more.
+/// The weight of placing one pod of a priority: 1 for priority ≤ 0, then one more per doubling
+/// (`1 + ⌊log2 p⌋`), an integer so that objective values are exact; a more important pod is never
+/// worth less.
 pub fn priority_weight(priority: i32) -> f64 {
     if priority <= 0 {
         1.0
     } else {
-        1.0 + f64::from(priority).log2()
+        1.0 + f64::from(priority).log2().floor()
     }
 }

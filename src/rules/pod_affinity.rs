@@ -139,6 +139,25 @@ impl AffinityPrecomputation {
         result
     }
 
+    /// The anti-affinity part of the filter only (the pod's terms and existing pods' terms):
+    /// what running pods forbid whatever else is placed.
+    pub fn anti_affinity_failure(&self, node: &Node) -> Option<AffinityFailure> {
+        for (key, values) in &self.anti {
+            if node.labels.get(key).is_some_and(|v| values.contains(v)) {
+                return Some(AffinityFailure::AntiAffinity);
+            }
+        }
+        if !self.existing_anti.is_empty()
+            && node
+                .labels
+                .iter()
+                .any(|(k, v)| self.existing_anti.contains(&(k.clone(), v.clone())))
+        {
+            return Some(AffinityFailure::ExistingAntiAffinity);
+        }
+        None
+    }
+
     /// The first InterPodAffinity failure of `node`, if any, in kube-scheduler's order: the
     /// pod's affinity, its anti-affinity, then existing pods' anti-affinity.
     pub fn check(&self, node: &Node) -> Option<AffinityFailure> {
@@ -155,20 +174,7 @@ impl AffinityPrecomputation {
                 return Some(AffinityFailure::Affinity);
             }
         }
-        for (key, values) in &self.anti {
-            if node.labels.get(key).is_some_and(|v| values.contains(v)) {
-                return Some(AffinityFailure::AntiAffinity);
-            }
-        }
-        if !self.existing_anti.is_empty()
-            && node
-                .labels
-                .iter()
-                .any(|(k, v)| self.existing_anti.contains(&(k.clone(), v.clone())))
-        {
-            return Some(AffinityFailure::ExistingAntiAffinity);
-        }
-        None
+        self.anti_affinity_failure(node)
     }
 }
 

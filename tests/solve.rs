@@ -1,0 +1,321 @@
+//! The optimiser on hand-computed instances: every plan goes through `verify`, the status is
+//! honest, and each objective reaches the optimum worked out by hand.
+
+use std::path::Path;
+use std::time::Duration;
+
+use podplan::greedy::{self, Strategy};
+use podplan::manifest::load_str;
+use podplan::model::Problem;
+use podplan::plan::{Plan, Status};
+use podplan::solve::{Objective, Solution, SolveOptions, solve};
+use podplan::verify::{VerifyOptions, verify};
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn solved(problem: &Problem, options: &SolveOptions) -> Solution {
+    let solution = solve(problem, options);
+    let violations = verify(
+        problem,
+        &solution.plan,
+        VerifyOptions {
+            allow_moves: options.allow_moves,
+        },
+    );
+    assert!(
+        violations.is_empty(),
+        "optimiser plan violates: {violations:#?}"
+    );
+    assert!(
+        solution.report.warnings.is_empty(),
+        "{:?}",
+        solution.report.warnings
+    );
+    solution
+}
+
+fn node_names(problem: &Problem, plan: &Plan, group: &str) -> Vec<String> {
+    let g = problem.groups.iter().position(|g| g.name == group).unwrap();
+    plan.placements[g]
+        .iter()
+        .map(|n| n.map_or("-".into(), |n| problem.nodes[n].name.clone()))
+        .collect()
+}
+
+#[test]
+fn seed_deployments_are_co_located() {
+    let seed = fixture("seed");
+    let problem = podplan::load_problem(&[
+        fixture("seed-nodes.yaml"),
+        seed.join("frontend-deployment.yaml"),
+        seed.join("backend-deployment.yaml"),
+    ])
+    .unwrap();
+    let solution = solved(&problem, &SolveOptions::default());
+    assert_eq!(solution.plan.status, Status::Optimal);
+    assert_eq!(solution.plan.placed_count(), 6);
+    let front = node_names(&problem, &solution.plan, "frontend-deployment");
+    let back = node_names(&problem, &solution.plan, "backend-deployment");
+    for node in &front {
+        assert!(
+            back.contains(node),
+            "frontend on {node} without a backend: {front:?} {back:?}"
+        );
+    }
+    for node in &back {
+        assert!(front.contains(node), "backend on {node} without a frontend");
+    }
+    assert_eq!(
+        solution.plan.used_nodes(&problem).len(),
+        1,
+        "fewest nodes: all six fit on one"
+    );
+    // Greedy, on the same input, places none.
+    assert_eq!(
+        greedy::schedule(&problem, Strategy::KubeScheduler).placed_count(),
+        0
+    );
+}
+
+fn problem(text: &str) -> Problem {
+    Problem::from_loaded(&load_str("s.yaml", text).unwrap()).unwrap()
+}
+
+fn nodes(count: usize, cpu: &str, zone_of: impl Fn(usize) -> &'static str) -> String {
+    (0..count)
+        .map(|i| format!("apiVersion: v1\nkind: Node\nmetadata: {{name: n{i}, labels: {{kubernetes.io/hostname: n{i}, zone: {}}}}}\nstatus: {{allocatable: {{cpu: \"{cpu}\", memory: 64Gi, pods: 110}}}}\n---\n", zone_of(i)))
+        .collect()
+}
+
+fn deployment(name: &str, replicas: usize, cpu: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n{extra}      containers: [{{name: c, resources: {{requests: {{cpu: \"{cpu}\"}}}}}}]\n---\n"
+    )
+}
+
+#[test]
+fn fewest_nodes_on_a_packing_greedy_spreads() {
+    // 4 pods of 2 cpu and 4 of 1 cpu on 4-cpu nodes: 12 cpu → 3 nodes, proven by the sum bound.
+    let p = problem(&format!(
+        "{}{}{}",
+        nodes(6, "4", |_| "a"),
+        deployment("big", 4, "2", ""),
+        deployment("small", 4, "1", "")
+    ));
+    let solution = solved(&p, &SolveOptions::default());
+    assert_eq!(solution.plan.status, Status::Optimal);
+    assert_eq!(solution.plan.placed_count(), 8);
+    assert_eq!(solution.plan.used_nodes(&p).len(), 3);
+    assert_eq!(solution.report.stages[1].value, 3.0);
+    let greedy = greedy::schedule(&p, Strategy::KubeScheduler);
+    assert_eq!(greedy.placed_count(), 8);
+    assert!(
+        greedy.used_nodes(&p).len() > 3,
+        "kube-scheduler spreads over {} nodes",
+        greedy.used_nodes(&p).len()
+    );
+}
+
+#[test]
+fn priority_decides_who_gets_the_last_room() {
+    let text = format!(
+        "{}apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {{name: high}}\nvalue: 1000\n---\n{}{}",
+        nodes(1, "4", |_| "a"),
+        deployment("low", 2, "2", ""),
+        deployment("vip", 1, "3", "      priorityClassName: high\n")
+    );
+    let p = problem(&text);
+    let solution = solved(&p, &SolveOptions::default());
+    assert_eq!(node_names(&p, &solution.plan, "vip"), ["n0"]);
+    assert_eq!(
+        solution.plan.placed_count(),
+        1,
+        "3 + 2 > 4: the vip pod alone"
+    );
+    // Priority weights: 1 + floor(log2 1000) = 10 for the vip pod, 1 per low pod.
+    assert_eq!(solution.report.stages[0].value, 10.0);
+    let g = p.groups.iter().position(|g| g.name == "low").unwrap();
+    assert!(solution.plan.reasons[&(g, 0)].contains("no room"));
+}
+
+#[test]
+fn balance_spreads_what_cost_packs() {
+    let p = problem(&format!(
+        "{}{}",
+        nodes(2, "4", |_| "a"),
+        deployment("web", 4, "1", "")
+    ));
+    let cost = solved(&p, &SolveOptions::default());
+    assert_eq!(cost.plan.used_nodes(&p).len(), 1);
+    let balance = solved(
+        &p,
+        &SolveOptions {
+            objective: Objective::Balance,
+            ..SolveOptions::default()
+        },
+    );
+    assert_eq!(balance.plan.used_nodes(&p).len(), 2);
+    assert!(
+        (balance.report.stages[1].value - 0.5).abs() < 1e-6,
+        "peak cpu 2/4"
+    );
+}
+
+#[test]
+fn hard_rules_hold_in_the_optimum() {
+    // 6 replicas, one per host (anti-affinity), spread over 2 zones with skew 1, on 8 nodes:
+    // 3 per zone, 6 nodes.
+    let anti = "      affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: web}}}]}}\n      topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}]\n";
+    let p = problem(&format!(
+        "{}{}",
+        nodes(8, "4", |i| if i < 5 { "a" } else { "b" }),
+        deployment("web", 6, "1", anti)
+    ));
+    let solution = solved(&p, &SolveOptions::default());
+    assert_eq!(solution.plan.status, Status::Optimal);
+    assert_eq!(solution.plan.placed_count(), 6);
+    assert_eq!(solution.plan.used_nodes(&p).len(), 6);
+    let zones: Vec<_> = node_names(&p, &solution.plan, "web")
+        .iter()
+        .map(|n| p.nodes[p.node_by_name(n).unwrap()].labels["zone"].clone())
+        .collect();
+    assert_eq!(zones.iter().filter(|z| *z == "a").count(), 3, "{zones:?}");
+}
+
+#[test]
+fn node_pools_give_the_cheapest_mix_with_daemonset_overhead() {
+    let pools = "apiVersion: podplan.dev/v1alpha1\nkind: NodePool\nmetadata: {name: small}\nspec: {labels: {size: small}, allocatable: {cpu: 2, memory: 8Gi, pods: 110}, price: 1, maxCount: 10}\n---\napiVersion: podplan.dev/v1alpha1\nkind: NodePool\nmetadata: {name: large}\nspec: {labels: {size: large}, allocatable: {cpu: 8, memory: 32Gi, pods: 110}, price: 3, maxCount: 3}\n---\n";
+    let daemon = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: c, resources: {requests: {cpu: 500m}}}]}\n---\n";
+    // Without the DaemonSet: one large node (cost 3) holds 8 × 1 cpu.
+    let p = problem(&format!("{pools}{}", deployment("web", 8, "1", "")));
+    let solution = solved(&p, &SolveOptions::default());
+    assert_eq!(solution.plan.placed_count(), 8);
+    assert_eq!(solution.plan.cost(&p), 3.0);
+    // With 500m of DaemonSet per node: a large node holds 7, a small one 1: 3 + 1 = 4.
+    let p = problem(&format!("{pools}{daemon}{}", deployment("web", 8, "1", "")));
+    let solution = solved(&p, &SolveOptions::default());
+    let web = p.groups.iter().position(|g| g.name == "web").unwrap();
+    assert_eq!(solution.plan.placements[web].iter().flatten().count(), 8);
+    assert_eq!(solution.plan.cost(&p), 4.0);
+    for node in solution.plan.used_nodes(&p) {
+        let agent = p
+            .groups
+            .iter()
+            .position(|g| g.daemon_node == Some(node))
+            .unwrap();
+        assert_eq!(
+            solution.plan.placements[agent],
+            [Some(node)],
+            "every opened node runs the agent"
+        );
+    }
+}
+
+#[test]
+fn fewest_moves_to_free_a_node() {
+    let running = |name: &str, node: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec: {{nodeName: {node}, containers: [{{name: c, resources: {{requests: {{cpu: 1}}}}}}]}}\n---\n"
+        )
+    };
+    let p = problem(&format!(
+        "{}{}{}{}",
+        nodes(3, "4", |_| "a"),
+        running("p1", "n0"),
+        running("p2", "n0"),
+        running("p3", "n1")
+    ));
+    let stay = solved(&p, &SolveOptions::default());
+    assert_eq!(stay.plan.moves(&p), 0);
+    assert_eq!(stay.plan.used_nodes(&p).len(), 2);
+    let moved = solved(
+        &p,
+        &SolveOptions {
+            allow_moves: true,
+            ..SolveOptions::default()
+        },
+    );
+    assert_eq!(moved.plan.used_nodes(&p).len(), 1);
+    assert_eq!(
+        moved.plan.moves(&p),
+        1,
+        "p3 joins n0; moving p1 and p2 would take two moves"
+    );
+}
+
+#[test]
+fn soft_preferences_break_ties() {
+    let prefer = "      affinity: {nodeAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 10, preference: {matchExpressions: [{key: zone, operator: In, values: [b]}]}}]}}\n";
+    let p = problem(&format!(
+        "{}{}",
+        nodes(2, "4", |i| if i == 0 { "a" } else { "b" }),
+        deployment("web", 2, "1", prefer)
+    ));
+    let solution = solved(&p, &SolveOptions::default());
+    assert_eq!(node_names(&p, &solution.plan, "web"), ["n1", "n1"]);
+    assert_eq!(solution.report.stages.last().unwrap().value, 20.0);
+}
+
+#[test]
+fn a_time_limited_run_never_claims_optimal() {
+    use podplan::synthetic::{Shape, generate};
+    let p = generate(Shape {
+        nodes: 40,
+        zones: 3,
+        pods: 400,
+        rules: true,
+        seed: 3,
+    });
+    let solution = solve(
+        &p,
+        &SolveOptions {
+            time_limit: Some(Duration::from_millis(1)),
+            decompose: false,
+            ..SolveOptions::default()
+        },
+    );
+    assert_ne!(solution.plan.status, Status::Optimal);
+    assert!(verify(&p, &solution.plan, VerifyOptions::default()).is_empty());
+    assert_eq!(
+        solution.plan.placed_count() + solution.plan.unplaced_count(&p),
+        p.pending_pod_count()
+    );
+}
+
+#[test]
+fn every_conformance_case_is_solved_within_its_feasible_set() {
+    let root = fixture("conformance");
+    for dir in std::fs::read_dir(&root).unwrap() {
+        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let problem = podplan::load_problem(&[&file]).unwrap();
+            let feasible = podplan::explain::explain(&problem).pods[0]
+                .feasible_nodes
+                .clone();
+            let solution = solved(&problem, &SolveOptions::default());
+            assert_eq!(solution.plan.status, Status::Optimal, "{}", file.display());
+            match solution.plan.placements.iter().flatten().flatten().next() {
+                Some(&n) => assert!(
+                    feasible.contains(&problem.nodes[n].name),
+                    "{}",
+                    file.display()
+                ),
+                None => {
+                    assert!(
+                        feasible.is_empty(),
+                        "{}: unplaced although {feasible:?} fit",
+                        file.display()
+                    );
+                    assert!(!solution.plan.reasons.is_empty());
+                }
+            }
+        }
+    }
+}
