@@ -1,20 +1,23 @@
 //! The seed scenario: two Deployments whose pods each require a pod of the other on the same
-//! node. kube-scheduler (and podplan's greedy reference) deadlocks: the first frontend needs a
-//! backend already running, and the first backend a frontend.
+//! node. kube-scheduler deadlocks (the first frontend needs a backend already running, and the
+//! first backend a frontend); podplan co-locates them. With the two bare Pods added, greedy
+//! places everything but spreads it; podplan uses the fewest nodes.
 //!
 //! `cargo run --example seed_affinity`
 
 use std::path::Path;
 
 use podplan::greedy::{self, Strategy};
-use podplan::verify::{VerifyOptions, verify};
+use podplan::report::comparison::Comparison;
+use podplan::report::plan_report::PlanReport;
+use podplan::solve::{SolveOptions, solve};
 
 fn main() -> Result<(), podplan::Error> {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data");
     let seed = data.join("seed");
     let scenarios = [
         (
-            "Deployments alone",
+            "the two Deployments alone",
             vec![
                 data.join("seed-nodes.yaml"),
                 seed.join("frontend-deployment.yaml"),
@@ -22,46 +25,31 @@ fn main() -> Result<(), podplan::Error> {
             ],
         ),
         (
-            "Deployments and the two bare Pods",
+            "the Deployments and the two bare Pods",
             vec![data.join("seed-nodes.yaml"), seed.clone()],
         ),
     ];
     for (title, paths) in scenarios {
         let problem = podplan::load_problem(&paths)?;
-        let plan = greedy::schedule(&problem, Strategy::KubeScheduler);
-        let violations = verify(&problem, &plan, VerifyOptions::default());
+        let greedy = greedy::schedule(&problem, Strategy::KubeScheduler);
+        let solution = solve(&problem, &SolveOptions::default());
         println!(
-            "== {title}: {} pending pods on {} nodes",
+            "== {title}: {} pending pods, {} nodes\n",
             problem.pending_pod_count(),
             problem.nodes.len()
         );
         println!(
-            "greedy (kube-scheduler): {} placed, {} pending, {} nodes used, verify: {}",
-            plan.placed_count(),
-            plan.unplaced_count(&problem),
-            plan.used_nodes(&problem).len(),
-            if violations.is_empty() {
-                "ok".to_string()
-            } else {
-                format!("{} violations", violations.len())
-            }
+            "{}",
+            Comparison::new(&problem, &greedy, &solution).to_table()
         );
-        for (g, group) in problem.groups.iter().enumerate() {
-            for (i, node) in plan.placements[g].iter().enumerate() {
-                match node {
-                    Some(n) => println!("  {:<40} -> {}", group.pod_id(i), problem.nodes[*n].name),
-                    None => println!(
-                        "  {:<40} Pending: {}",
-                        group.pod_id(i),
-                        plan.reasons.get(&(g, i)).map_or("", String::as_str)
-                    ),
-                }
-            }
-        }
-        println!();
+        println!(
+            "-- kube-scheduler --\n{}",
+            PlanReport::of(&problem, &greedy, None).to_table()
+        );
+        println!(
+            "-- podplan --\n{}",
+            PlanReport::of(&problem, &solution.plan, Some(&solution.report)).to_table()
+        );
     }
-    println!(
-        "The optimiser that co-locates the Deployments is being built (issue 4); `podplan explain` shows why each pod is Pending."
-    );
     Ok(())
 }

@@ -95,7 +95,7 @@ impl Plan {
         self.used_nodes(problem)
             .iter()
             .map(|&n| problem.nodes[n].cost)
-            .sum()
+            .fold(0.0, |total, cost| total + cost)
     }
 
     /// Sum of (priority-derived weight) over placed pods; see [`priority_weight`].
@@ -137,5 +137,25 @@ pub fn priority_weight(priority: i32) -> f64 {
         1.0
     } else {
         1.0 + f64::from(priority).log2().floor()
+    }
+}
+
+impl Plan {
+    /// Soft-preference score of the placed pending pods: preferred node-affinity weights that
+    /// hold, minus 100 per intolerable PreferNoSchedule taint (the optimiser's stage 4).
+    pub fn soft_score(&self, problem: &Problem) -> i64 {
+        let mut score = 0;
+        for (g, group) in problem.groups.iter().enumerate() {
+            for node in self.placements[g].iter().flatten() {
+                let node = &problem.nodes[*node];
+                score += crate::rules::node_affinity::preferred_score(&group.template, node)
+                    - 100
+                        * crate::rules::taints::intolerable_prefer_no_schedule(
+                            &node.taints,
+                            &group.template.tolerations,
+                        ) as i64;
+            }
+        }
+        score
     }
 }

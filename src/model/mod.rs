@@ -201,6 +201,8 @@ pub struct PodGroup {
     pub kind: GroupKind,
     /// The pods' template.
     pub template: Arc<PodTemplate>,
+    /// The pod spec as written (for writing the plan back as manifests).
+    pub spec: Arc<crate::manifest::types::PodSpec>,
     /// Names of the pending pods (`len()` is the number of pods to place).
     pub pod_names: Vec<String>,
     /// Running pods of the same controller (they are in [`Problem::fixed_pods`]).

@@ -1,5 +1,7 @@
 //! Rendering results for people and programs: tables, JSON, YAML.
 
+pub mod comparison;
+pub mod plan_report;
 pub mod summary;
 
 use serde::Serialize;

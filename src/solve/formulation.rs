@@ -39,6 +39,8 @@ pub struct Formulation {
     pub soft: Expression,
     /// Whether stage 4 has any term.
     pub has_soft: bool,
+    /// Upper bound of each count variable.
+    caps: HashMap<Variable, f64>,
 }
 
 impl Formulation {
@@ -72,6 +74,7 @@ pub fn build(problem: &Problem, items: &Items<'_>, item_ids: &[usize]) -> Formul
         moves: Expression::default(),
         soft: Expression::default(),
         has_soft: false,
+        caps: HashMap::new(),
     };
     let members: Vec<&Item> = item_ids.iter().map(|&i| &items.items[i]).collect();
     // Count variables.
@@ -79,6 +82,7 @@ pub fn build(problem: &Problem, items: &Items<'_>, item_ids: &[usize]) -> Formul
         let mut vars = Vec::new();
         for &(n, cap) in &item.eligible {
             let v = f.add(variable().integer().min(0).max(cap as f64));
+            f.caps.insert(v, cap as f64);
             vars.push((n, v));
         }
         f.x.push(vars);
@@ -98,28 +102,16 @@ pub fn build(problem: &Problem, items: &Items<'_>, item_ids: &[usize]) -> Formul
             f.cost += problem.nodes[n].cost * v;
         }
     }
-    // Symmetry: identical pool candidates are opened in order.
-    let mut by_pool: BTreeMap<usize, Vec<NodeId>> = BTreeMap::new();
-    for &n in f.u.keys() {
-        if let Some(pool) = problem.nodes[n].pool {
-            by_pool.entry(pool).or_default().push(n);
-        }
-    }
-    for class in by_pool.values() {
-        let identical = class.windows(2).all(|w| {
-            members.iter().all(|item| {
-                item.eligible.iter().any(|(n, _)| *n == w[0])
-                    == item.eligible.iter().any(|(n, _)| *n == w[1])
-                    && item.conditional_on.is_none()
-            })
-        });
-        if identical {
-            for w in class.windows(2) {
+    // Linking: a node holds pods only when used (tightens the relaxation).
+    for vars in &f.x {
+        for &(n, v) in vars {
+            if let Some(&u) = f.u.get(&n) {
                 f.constraints
-                    .push(Expression::from(f.u[&w[1]]).leq(f.u[&w[0]]));
+                    .push(Expression::from(v).leq(upper_bound(&f, v) * u));
             }
         }
     }
+    symmetry(problem, &members, &mut f);
 
     // Counts, objectives.
     for (k, item) in members.iter().enumerate() {
@@ -169,6 +161,74 @@ pub fn build(problem: &Problem, items: &Items<'_>, item_ids: &[usize]) -> Formul
     affinity(problem, items, &members, &mut f);
     spread(problem, items, &members, &mut f);
     f
+}
+
+/// The upper bound a count variable was created with.
+fn upper_bound(f: &Formulation, v: Variable) -> f64 {
+    f.caps.get(&v).copied().unwrap_or(1.0)
+}
+
+/// Breaks the symmetry between identical nodes (same allocatable, labels but the hostname,
+/// taints, cost and pool, no pods that stay, and the same eligible items): they are used in order,
+/// with non-increasing cpu load.
+fn symmetry(problem: &Problem, members: &[&Item], f: &mut Formulation) {
+    let mut classes: BTreeMap<String, Vec<NodeId>> = BTreeMap::new();
+    for &n in f.u.keys() {
+        let node = &problem.nodes[n];
+        let mut labels = node.labels.clone();
+        labels.remove("kubernetes.io/hostname");
+        // DaemonSet pods of the node itself move with it: they enter the key by template.
+        let eligible: Vec<(usize, usize)> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| item.conditional_on.is_none())
+            .filter_map(|(k, item)| {
+                item.eligible
+                    .iter()
+                    .find(|(m, _)| *m == n)
+                    .map(|(_, c)| (k, *c))
+            })
+            .collect();
+        let daemons: Vec<String> = members
+            .iter()
+            .filter(|item| item.conditional_on == Some(n))
+            .map(|item| format!("{:?}{:?}", item.template.requests, item.template.labels))
+            .collect();
+        let key = format!(
+            "{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{daemons:?}",
+            node.allocatable,
+            labels,
+            node.taints,
+            node.unschedulable,
+            node.cost,
+            node.pool,
+            eligible
+        );
+        classes.entry(key).or_default().push(n);
+    }
+    let mut on_node: HashMap<NodeId, Vec<(usize, Variable)>> = HashMap::new();
+    for (k, vars) in f.x.iter().enumerate() {
+        for &(n, v) in vars {
+            on_node.entry(n).or_default().push((k, v));
+        }
+    }
+    let load = |n: NodeId| -> Expression {
+        on_node
+            .get(&n)
+            .map(|vars| {
+                vars.iter()
+                    .map(|&(k, v)| members[k].template.requests[CPU] as f64 * v)
+                    .sum()
+            })
+            .unwrap_or_default()
+    };
+    for class in classes.values() {
+        for pair in class.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            f.constraints.push(Expression::from(f.u[&b]).leq(f.u[&a]));
+            f.constraints.push(load(b).leq(load(a)));
+        }
+    }
 }
 
 /// Resource rows per node (the `pods` slot included), linked to node use, and the balance rows.
@@ -547,9 +607,17 @@ mod tests {
         let (c, rhs) = scaled_row(&[134_217_728, 268_435_456], 1_073_741_824 + 5);
         assert_eq!(c, [1.0, 2.0]);
         assert_eq!(rhs, 8.0);
-        // Coprime huge coefficients: rounded up, capacity down.
-        let (c, rhs) = scaled_row(&[3_000_000_001, 2_000_000_003], 5_000_000_004);
-        assert!(c[0] * 1.0 + c[1] * 1.0 <= rhs + 1.0);
+        // Coprime huge coefficients: the scaled row may forbid more, never allow more.
+        let original = [3_000_000_001i64, 2_000_000_003];
+        let capacity = 5_000_000_004i64;
+        let (c, rhs) = scaled_row(&original, capacity);
         assert!(c.iter().all(|&x| x <= (1 << 20) as f64 + 1.0));
+        for x0 in 0..4i64 {
+            for x1 in 0..4i64 {
+                let scaled_ok = c[0] * x0 as f64 + c[1] * x1 as f64 <= rhs;
+                let exact_ok = original[0] * x0 + original[1] * x1 <= capacity;
+                assert!(!scaled_ok || exact_ok, "scaled row allows ({x0}, {x1})");
+            }
+        }
     }
 }

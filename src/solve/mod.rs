@@ -62,6 +62,8 @@ pub struct SolveOptions {
     pub allow_moves: bool,
     /// Whether independent parts are solved separately.
     pub decompose: bool,
+    /// Print each stage's result (incumbent, whether proven, elapsed) on standard error.
+    pub progress: bool,
 }
 
 impl Default for SolveOptions {
@@ -74,6 +76,7 @@ impl Default for SolveOptions {
             backend: Backend::default(),
             allow_moves: false,
             decompose: true,
+            progress: false,
         }
     }
 }
@@ -142,7 +145,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     };
     let deadline = options.time_limit.map(|limit| start + limit);
     let threads = options.threads.max(1);
-    let solve_part = |ids: &Vec<usize>| solve_part(problem, &items, ids, options, deadline);
+    let solve_part = |ids: &Vec<usize>| solve_part(problem, &items, ids, options, start, deadline);
     let results: Vec<PartResult> = if threads > 1 && parts.len() > 1 {
         match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
             Ok(pool) => pool.install(|| parts.par_iter().map(solve_part).collect()),
@@ -210,6 +213,7 @@ fn solve_part(
     items: &Items<'_>,
     ids: &[usize],
     options: &SolveOptions,
+    start: Instant,
     deadline: Option<Instant>,
 ) -> PartResult {
     let f = formulation::build(problem, items, ids);
@@ -256,6 +260,18 @@ fn solve_part(
         ) {
             Ok(solved) => {
                 let value = evaluate(&objective, &f.all, &solved.values);
+                if options.progress {
+                    eprintln!(
+                        "podplan: part of {} item(s): {name} = {value} ({}) at {:.2}s",
+                        ids.len(),
+                        if solved.outcome == Outcome::Optimal {
+                            "proven"
+                        } else {
+                            "not proven"
+                        },
+                        start.elapsed().as_secs_f64()
+                    );
+                }
                 result.stages.push((name, value, solved.outcome));
                 // Keep this stage's optimum (objectives are integral except cost and peak).
                 let tolerance = 1e-6 * value.abs().max(1.0);
