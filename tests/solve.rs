@@ -319,3 +319,54 @@ fn every_conformance_case_is_solved_within_its_feasible_set() {
         }
     }
 }
+
+#[test]
+fn soft_pod_affinity_and_schedule_anyway_spread_enter_the_last_stage() {
+    // Preferred affinity to the db pod running on n1 (all else equal).
+    let db = "apiVersion: v1\nkind: Pod\nmetadata: {name: db, labels: {app: db}}\nspec: {nodeName: n1, containers: [{name: c}]}\n---\n";
+    let prefer = "      affinity: {podAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 30, podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: db}}}}]}}\n";
+    let p = problem(&format!(
+        "{}{db}{}",
+        nodes(2, "4", |_| "a"),
+        deployment("web", 2, "1", prefer)
+    ));
+    let solution = solved(&p, &SolveOptions::default());
+    assert_eq!(node_names(&p, &solution.plan, "web"), ["n1", "n1"]);
+    assert_eq!(
+        solution.report.stages.last().unwrap().value,
+        60.0,
+        "2 pods × weight 30"
+    );
+    // The same term as anti-affinity pushes them away (n0 is as cheap: n1 is used anyway).
+    let avoid = prefer.replace("podAffinity: {", "podAntiAffinity: {");
+    let p = problem(&format!(
+        "{}{db}{}",
+        nodes(2, "4", |_| "a"),
+        deployment("web", 2, "1", &avoid)
+    ));
+    let solution = solved(&p, &SolveOptions::default());
+    assert_eq!(
+        node_names(&p, &solution.plan, "web"),
+        ["n1", "n1"],
+        "fewest nodes first: n1 runs the db anyway"
+    );
+    assert_eq!(solution.report.stages.last().unwrap().value, -60.0);
+    // ScheduleAnyway zone spread: 4 × 1 cpu on 2-cpu nodes needs 2 nodes; the soft stage picks
+    // one per zone.
+    let spread = "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]\n";
+    let p = problem(&format!(
+        "{}{}",
+        nodes(4, "2", |i| if i < 2 { "a" } else { "b" }),
+        deployment("web", 4, "1", spread)
+    ));
+    let solution = solved(&p, &SolveOptions::default());
+    assert_eq!(solution.plan.used_nodes(&p).len(), 2);
+    let zones: std::collections::BTreeSet<_> = solution
+        .plan
+        .used_nodes(&p)
+        .iter()
+        .map(|&n| p.nodes[n].labels["zone"].clone())
+        .collect();
+    assert_eq!(zones.len(), 2, "one node per zone");
+    assert_eq!(solution.report.stages.last().unwrap().value, 0.0);
+}

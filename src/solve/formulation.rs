@@ -160,7 +160,148 @@ pub fn build(problem: &Problem, items: &Items<'_>, item_ids: &[usize]) -> Formul
     anti_affinity(problem, &members, &mut f);
     affinity(problem, items, &members, &mut f);
     spread(problem, items, &members, &mut f);
+    soft_pod_terms(problem, items, &members, &mut f);
     f
+}
+
+/// The soft inter-pod rules in the stage-4 objective: preferred affinity rewards, per pod, a
+/// domain holding a matching pod; preferred anti-affinity costs the same; a pod's own group
+/// counts from its second pod in the domain. ScheduleAnyway spread costs 50 per pod of skew
+/// beyond `maxSkew`. (Existing pods' preferred terms towards the placed pods are not modelled.)
+fn soft_pod_terms(problem: &Problem, items: &Items<'_>, members: &[&Item], f: &mut Formulation) {
+    let state = &items.state;
+    let mut presence = Presence(HashMap::new());
+    for (a, item) in members.iter().enumerate() {
+        let t = &item.template;
+        for (weighted, sign) in t
+            .preferred_affinity
+            .iter()
+            .map(|w| (w, 1.0))
+            .chain(t.preferred_anti_affinity.iter().map(|w| (w, -1.0)))
+        {
+            let term = &weighted.term;
+            let weight = f64::from(weighted.weight) * sign;
+            let key = term.topology_key.as_str();
+            let own = by_domain(problem, &f.x[a], key);
+            if own.is_empty() {
+                continue;
+            }
+            let matches = |ns: &str, labels: &std::collections::BTreeMap<String, String>| {
+                pod_matches_term(
+                    term,
+                    &t.namespace,
+                    ns,
+                    &problem.namespace_labels(ns),
+                    labels,
+                )
+            };
+            let self_match = matches(&t.namespace, &t.labels);
+            let others: Vec<usize> = (0..members.len())
+                .filter(|&b| {
+                    b != a && matches(&members[b].template.namespace, &members[b].template.labels)
+                })
+                .collect();
+            let mut fixed: BTreeMap<String, usize> = BTreeMap::new();
+            for pod in &state.pods {
+                if let Some(value) = problem.nodes[pod.node].labels.get(key)
+                    && matches(&pod.template.namespace, &pod.template.labels)
+                {
+                    *fixed.entry(value.clone()).or_default() += 1;
+                }
+            }
+            let big = 1.0
+                + fixed.values().sum::<usize>() as f64
+                + others.iter().map(|&b| members[b].count).sum::<usize>() as f64;
+            for (value, sum) in own {
+                if self_match {
+                    // Pods beyond the first of the group in this domain.
+                    let p = presence.get(f, a, key, &value, &sum, item.count);
+                    f.constraints.push(Expression::from(p).leq(sum.clone()));
+                    f.soft += weight * (sum.clone() - p);
+                    f.has_soft = true;
+                }
+                let helpers: Expression = others
+                    .iter()
+                    .flat_map(|&b| {
+                        f.x[b]
+                            .iter()
+                            .filter(|(n, _)| problem.nodes[*n].labels.get(key) == Some(&value))
+                            .map(|(_, v)| *v)
+                    })
+                    .sum::<Expression>()
+                    + fixed.get(&value).copied().unwrap_or(0) as f64;
+                if others.is_empty() && !fixed.contains_key(&value) {
+                    continue;
+                }
+                let count = item.count as f64;
+                let h = f.add(variable().binary());
+                let r = f.add(variable().min(0));
+                if sign > 0.0 {
+                    // Reward r ≤ pods here, and only where a matching pod is (h ≤ helpers).
+                    f.constraints.push(Expression::from(h).leq(helpers));
+                    f.constraints.push(Expression::from(r).leq(sum));
+                    f.constraints.push(Expression::from(r).leq(count * h));
+                } else {
+                    // Penalty r ≥ pods here when a matching pod is (big·h ≥ helpers).
+                    f.constraints.push(helpers.leq(big * h));
+                    f.constraints.push((sum - count * (1 - h)).leq(r));
+                }
+                f.soft += weight * r;
+                f.has_soft = true;
+            }
+        }
+        for constraint in t.spread.iter().filter(|c| !c.hard) {
+            let key = constraint.topology_key.as_str();
+            let counted: Vec<usize> = (0..members.len())
+                .filter(|&b| {
+                    topology_spread::pod_counts(constraint, t, &members[b].template, false)
+                })
+                .collect();
+            if !counted.contains(&a) {
+                continue;
+            }
+            let mut domains: BTreeMap<String, Expression> = BTreeMap::new();
+            for (n, node) in problem.nodes.iter().enumerate() {
+                if !problem.node_exists(n) || !topology_spread::node_counts(constraint, t, node) {
+                    continue;
+                }
+                let Some(value) = node.labels.get(key) else {
+                    continue;
+                };
+                let entry = domains.entry(value.clone()).or_default();
+                *entry += state.pods_on[n]
+                    .iter()
+                    .filter(|&&p| {
+                        topology_spread::pod_counts(
+                            constraint,
+                            t,
+                            &state.pods[p].template,
+                            state.pods[p].terminating,
+                        )
+                    })
+                    .count() as f64;
+                for &b in &counted {
+                    if let Some((_, v)) = f.x[b].iter().find(|(m, _)| *m == n) {
+                        *entry += *v;
+                    }
+                }
+            }
+            if domains.len() < 2 {
+                continue;
+            }
+            let high = f.add(variable().min(0));
+            let low = f.add(variable().min(0));
+            let excess = f.add(variable().min(0));
+            for count in domains.values() {
+                f.constraints.push(count.clone().leq(high));
+                f.constraints.push(Expression::from(low).leq(count.clone()));
+            }
+            f.constraints
+                .push((high - low - constraint.max_skew as f64).leq(excess));
+            f.soft -= 50.0 * excess;
+            f.has_soft = true;
+        }
+    }
 }
 
 /// The upper bound a count variable was created with.

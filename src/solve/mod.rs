@@ -258,8 +258,26 @@ fn solve_part(
             &constraints,
             limits,
         ) {
-            Ok(solved) => {
+            Ok(mut solved) => {
                 let value = evaluate(&objective, &f.all, &solved.values);
+                if name == "cost" && solved.outcome != Outcome::Optimal {
+                    // Stop early when the incumbent meets the sum bound: it is optimal.
+                    // Only when every pod is placed: then the load is the same in every plan of
+                    // this stage, and the bound holds for all of them.
+                    let placed = last_values.as_ref().map(|values| placed_counts(&f, values));
+                    let all_placed = placed.as_ref().is_some_and(|placed| {
+                        f.item_ids.iter().zip(placed).all(|(&i, &count)| {
+                            let item = &items.items[i];
+                            item.conditional_on.is_some() || count as usize == item.count
+                        })
+                    });
+                    if let Some(placed) = placed.filter(|_| all_placed) {
+                        let bound = cost_lower_bound(problem, items, &f, &placed);
+                        if value <= bound + 1e-6 {
+                            solved.outcome = Outcome::Optimal;
+                        }
+                    }
+                }
                 if options.progress {
                     eprintln!(
                         "podplan: part of {} item(s): {name} = {value} ({}) at {:.2}s",
@@ -299,6 +317,61 @@ fn solve_part(
         }
     }
     result
+}
+
+/// Pods placed per item (in part order) at a solution.
+fn placed_counts(f: &formulation::Formulation, values: &[f64]) -> Vec<f64> {
+    let index: std::collections::HashMap<good_lp::Variable, usize> =
+        f.all.iter().enumerate().map(|(i, v)| (*v, i)).collect();
+    f.x.iter()
+        .map(|vars| vars.iter().map(|(_, v)| values[index[v]].round()).sum())
+        .collect()
+}
+
+/// A lower bound on the node cost of placing `placed` pods of each item: per resource, the load
+/// that the nodes used anyway cannot hold, over the largest node that may be opened, times the
+/// cheapest such node.
+fn cost_lower_bound(
+    problem: &Problem,
+    items: &Items<'_>,
+    f: &formulation::Formulation,
+    placed: &[f64],
+) -> f64 {
+    let state = &items.state;
+    let nodes: std::collections::BTreeSet<usize> = f.x.iter().flatten().map(|(n, _)| *n).collect();
+    let Some(min_cost) =
+        f.u.keys()
+            .map(|&n| problem.nodes[n].cost)
+            .min_by(f64::total_cmp)
+    else {
+        return 0.0;
+    };
+    let mut needed: f64 = 0.0;
+    for r in 0..problem.resources.len() {
+        // DaemonSet pods of pool candidates are left out: their number depends on the nodes
+        // opened, and leaving them out only weakens the bound.
+        let load: f64 = f
+            .item_ids
+            .iter()
+            .zip(placed)
+            .filter(|(i, _)| items.items[**i].conditional_on.is_none())
+            .map(|(&i, &count)| items.items[i].template.requests[r] as f64 * count)
+            .sum();
+        let free_anyway: f64 = nodes
+            .iter()
+            .filter(|n| !f.u.contains_key(n))
+            .map(|&n| (problem.nodes[n].allocatable[r] - state.used[n][r]).max(0) as f64)
+            .sum();
+        let largest =
+            f.u.keys()
+                .map(|&n| problem.nodes[n].allocatable[r])
+                .max()
+                .unwrap_or(0) as f64;
+        if largest > 0.0 {
+            needed = needed.max(((load - free_anyway).max(0.0) / largest).ceil());
+        }
+    }
+    needed * min_cost
 }
 
 /// The value of an expression at a solution.
