@@ -26,6 +26,7 @@ pub mod de;
 pub mod error;
 pub mod tree;
 pub mod types;
+pub mod write;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;

@@ -102,7 +102,7 @@ impl SpreadPrecomputation {
 /// For each constraint: matching pod counts per domain value, over the nodes that have every
 /// constraint's key and pass the constraint's inclusion policies. A domain appears (with count
 /// 0) as soon as one counted node has it.
-fn domain_counts(
+pub fn domain_counts(
     pod: &PodTemplate,
     state: &ClusterState<'_>,
     constraints: &[&SpreadConstraint],

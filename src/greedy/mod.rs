@@ -8,9 +8,16 @@
 //! joins the cluster state before the next pod is scheduled.
 //!
 //! Unlike kube-scheduler above 100 nodes, **every feasible node is scored** (no sampling), so the
-//! reference is deterministic and never worse for having looked at fewer nodes.
+//! reference is deterministic and never worse for having looked at fewer nodes. And unlike
+//! kube-scheduler, it refuses a node where the pod would break the hard topology spread, or the
+//! single-seed affinity, of a pod it placed earlier (see `guard`): its plans are then valid in
+//! final-state semantics, the ones `verify` checks and the optimiser uses.
+
+mod guard;
 
 use std::sync::Arc;
+
+use guard::FinalStateGuard;
 
 use crate::cluster::ClusterState;
 use crate::model::{GroupKind, PodTemplate, Problem};
@@ -18,6 +25,10 @@ use crate::plan::{Plan, Status};
 use crate::rules::filter::{PodFilter, summary_message};
 use crate::rules::node_resources::{self, ScoringStrategy};
 use crate::rules::{node_affinity, pod_affinity, taints, topology_spread};
+
+/// Why a node that passes every filter is still refused (see [`guard`]).
+const GUARD_REASON: &str =
+    "node(s) would break the topology spread or seed affinity of pods placed earlier in this plan";
 
 /// How the greedy scheduler picks among feasible nodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,20 +70,19 @@ pub fn schedule(problem: &Problem, strategy: Strategy) -> Plan {
     // kube-scheduler puts a pod that fits nowhere aside and retries it when the cluster
     // changes; here: pass over the queue again while the previous pass placed something.
     let mut waiting = queue;
+    let mut guard = FinalStateGuard::default();
     loop {
         let mut still_waiting = Vec::new();
         for (g, i) in waiting.iter().copied() {
             let group = &problem.groups[g];
             let template = &group.template;
             let filter = PodFilter::new(template, &state);
+            let check = guard.check(problem, &state, template);
+            let allowed = |n: usize| filter.feasible(&state, n) && check.allows(n);
             let chosen = if strategy == Strategy::FirstFitDecreasing {
-                nodes.iter().copied().find(|&n| filter.feasible(&state, n))
+                nodes.iter().copied().find(|&n| allowed(n))
             } else {
-                let feasible: Vec<usize> = nodes
-                    .iter()
-                    .copied()
-                    .filter(|&n| filter.feasible(&state, n))
-                    .collect();
+                let feasible: Vec<usize> = nodes.iter().copied().filter(|&n| allowed(n)).collect();
                 let scoring = if strategy == Strategy::MostAllocated {
                     ScoringStrategy::MostAllocated
                 } else {
@@ -85,16 +95,22 @@ pub fn schedule(problem: &Problem, strategy: Strategy) -> Plan {
                     plan.placements[g][i] = Some(node);
                     plan.reasons.remove(&(g, i));
                     state.place(Arc::clone(template), node, false);
+                    guard.record(g, node);
                 }
                 None => {
                     let reasons: Vec<Vec<String>> = nodes
                         .iter()
                         .map(|&n| {
-                            filter
+                            let reasons: Vec<String> = filter
                                 .rejections(&state, n, true)
                                 .into_iter()
                                 .flat_map(|r| r.reasons)
-                                .collect()
+                                .collect();
+                            if reasons.is_empty() {
+                                vec![GUARD_REASON.to_string()]
+                            } else {
+                                reasons
+                            }
                         })
                         .collect();
                     plan.reasons
