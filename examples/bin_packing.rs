@@ -1,5 +1,7 @@
 //! Pods of mixed sizes on 2-cpu nodes: a perfect packing on 5 nodes exists. First-fit
 //! decreasing needs 6; kube-scheduler's LeastAllocated scoring spreads the pods over every node.
+//! Then the bin-packing entry point on a shipped benchmark instance (Falkenauer u120_00: 120
+//! items, first-fit decreasing 49 bins, optimum 48), proven optimal.
 //!
 //! `cargo run --example bin_packing`
 

@@ -71,6 +71,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod binpack;
 pub mod cluster;
 pub mod error;
 pub mod explain;

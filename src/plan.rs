@@ -25,6 +25,20 @@ pub enum Status {
     Heuristic,
 }
 
+impl Status {
+    /// The status as JSON writes it: `optimal`, `feasible`, `timeLimit`, `infeasible`,
+    /// `heuristic`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Feasible { .. } => "feasible",
+            Status::TimeLimit => "timeLimit",
+            Status::Infeasible => "infeasible",
+            Status::Heuristic => "heuristic",
+        }
+    }
+}
+
 /// Where every pod goes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {

@@ -11,7 +11,9 @@ fn problem(text: &str) -> Problem {
 }
 
 fn node(name: &str, zone: &str) -> String {
-    format!("apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}, zone: {zone}}}}}\nstatus: {{allocatable: {{cpu: 4, memory: 8Gi, pods: 110}}}}\n---\n")
+    format!(
+        "apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}, zone: {zone}}}}}\nstatus: {{allocatable: {{cpu: 4, memory: 8Gi, pods: 110}}}}\n---\n"
+    )
 }
 
 /// Caught: greedy placed a pod (no constraint of its own) next to an earlier pod whose hard
@@ -26,8 +28,18 @@ fn a_later_pod_may_not_break_an_earlier_pods_spread() {
     ));
     let plan = greedy::schedule(&p, Strategy::KubeScheduler);
     assert!(verify(&p, &plan, VerifyOptions::default()).is_empty());
-    assert_eq!(plan.placed_count(), 1, "the second pod would make the first one's skew 2 with minDomains 2");
-    assert!(plan.reasons.values().next().unwrap().contains("placed earlier in this plan"));
+    assert_eq!(
+        plan.placed_count(),
+        1,
+        "the second pod would make the first one's skew 2 with minDomains 2"
+    );
+    assert!(
+        plan.reasons
+            .values()
+            .next()
+            .unwrap()
+            .contains("placed earlier in this plan")
+    );
     let best = solve(&p, &SolveOptions::default());
     assert_eq!(best.plan.placed_count(), 1);
 }
@@ -42,7 +54,12 @@ fn an_empty_new_node_can_lower_what_fits_under_hard_spread() {
     let before = problem(&format!("{}{}{spread}", node("n0", "a"), node("n1", "a")));
     // A zone-b node joins: it counts as a domain (policy Ignore) but the pods may not go there,
     // so it stays at 0 and every zone-a node may hold at most 1.
-    let after = problem(&format!("{}{}{}{spread}", node("n0", "a"), node("n1", "a"), node("n2", "b")));
+    let after = problem(&format!(
+        "{}{}{}{spread}",
+        node("n0", "a"),
+        node("n1", "a"),
+        node("n2", "b")
+    ));
     for (p, expected) in [(&before, 3), (&after, 2)] {
         let best = solve(p, &SolveOptions::default());
         assert!(verify(p, &best.plan, VerifyOptions::default()).is_empty());

@@ -28,6 +28,24 @@ enum Command {
     Solve(SolveArgs),
     /// Run kube-scheduler's greedy choices and the optimiser on the same input, side by side.
     Compare(SolveArgs),
+    /// Solve a vector bin-packing instance (the benchmark format: capacities, n, sizes).
+    Binpack(BinpackArgs),
+}
+
+/// Options of `binpack`.
+#[derive(Debug, Args)]
+struct BinpackArgs {
+    /// The instance file.
+    file: PathBuf,
+    /// Time limit (`30s`, `2m`, `500ms`, or seconds).
+    #[arg(long, value_parser = parse_duration, default_value = "60s")]
+    time_limit: Duration,
+    /// Backend for the integer master: `microlp`, or `highs` when built with it.
+    #[arg(long)]
+    backend: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Table)]
+    output: Format,
 }
 
 /// Options of `solve` and `compare`.
@@ -188,6 +206,41 @@ fn run(cli: Cli) -> Result<(), String> {
                     (&greedy, "kube-scheduler"),
                     (&solution.plan, "podplan"),
                 ),
+            };
+            print!("{output}");
+            Ok(())
+        }
+        Command::Binpack(args) => {
+            let text = std::fs::read_to_string(&args.file)
+                .map_err(|e| format!("{}: {e}", args.file.display()))?;
+            let instance = podplan::binpack::Instance::parse(&text)
+                .map_err(|e| format!("{}: {e}", args.file.display()))?;
+            let mut options = podplan::binpack::BinPackOptions {
+                time_limit: Some(args.time_limit),
+                ..Default::default()
+            };
+            if let Some(name) = &args.backend {
+                options.backend = podplan::solve::Backend::from_name(name)
+                    .ok_or_else(|| format!("unknown or not compiled-in backend `{name}`"))?;
+            }
+            let result = podplan::binpack::solve(&instance, &options);
+            let output = match args.output {
+                Format::Table => {
+                    let mut out = format!(
+                        "status: {}   bins: {}   lower bound: {}   first/best-fit decreasing: {}   {:.3}s ({})\n",
+                        result.status.name(),
+                        result.bins,
+                        result.lower_bound,
+                        result.greedy_bins,
+                        result.seconds,
+                        result.closed_by
+                    );
+                    for (k, bin) in result.packing.iter().enumerate() {
+                        out += &format!("bin {k}: {bin:?}\n");
+                    }
+                    out
+                }
+                format => report::serialize(&result, format.into()),
             };
             print!("{output}");
             Ok(())

@@ -40,7 +40,12 @@ impl FinalStateGuard {
     }
 
     /// Prepares the checks for `incoming`.
-    pub fn check<'a>(&self, problem: &'a Problem, state: &ClusterState<'_>, incoming: &PodTemplate) -> Check<'a> {
+    pub fn check<'a>(
+        &self,
+        problem: &'a Problem,
+        state: &ClusterState<'_>,
+        incoming: &PodTemplate,
+    ) -> Check<'a> {
         let mut spread = Vec::new();
         let groups: BTreeSet<GroupId> = self.placed.iter().map(|(g, _)| *g).collect();
         for &g in &groups {
@@ -58,7 +63,12 @@ impl FinalStateGuard {
                     .placed
                     .iter()
                     .filter(|(h, _)| *h == g)
-                    .filter_map(|(_, n)| problem.nodes[*n].labels.get(&constraint.topology_key).cloned())
+                    .filter_map(|(_, n)| {
+                        problem.nodes[*n]
+                            .labels
+                            .get(&constraint.topology_key)
+                            .cloned()
+                    })
                     .collect();
                 spread.push(SpreadEntry {
                     constraint: (*constraint).clone(),
@@ -77,26 +87,49 @@ impl FinalStateGuard {
                 continue;
             }
             let matches_all = |t: &PodTemplate, ns: &std::collections::BTreeMap<String, String>| {
-                owner.affinity.iter().all(|term| pod_matches_term(term, &owner.namespace, &t.namespace, ns, &t.labels))
+                owner.affinity.iter().all(|term| {
+                    pod_matches_term(term, &owner.namespace, &t.namespace, ns, &t.labels)
+                })
             };
             if !matches_all(incoming, &incoming_ns) {
                 continue;
             }
-            let keys: Vec<String> = owner.affinity.iter().map(|t| t.topology_key.clone()).collect();
-            let domain = |n: NodeId| -> Option<Vec<String>> { keys.iter().map(|k| problem.nodes[n].labels.get(k).cloned()).collect() };
+            let keys: Vec<String> = owner
+                .affinity
+                .iter()
+                .map(|t| t.topology_key.clone())
+                .collect();
+            let domain = |n: NodeId| -> Option<Vec<String>> {
+                keys.iter()
+                    .map(|k| problem.nodes[n].labels.get(k).cloned())
+                    .collect()
+            };
             let Some(own) = domain(node) else { continue };
             // A seed: no other pod matching all terms shares its domain.
             let others = state
                 .pods
                 .iter()
-                .filter(|p| domain(p.node).as_ref() == Some(&own) && matches_all(&p.template, &problem.namespace_labels(&p.template.namespace)))
+                .filter(|p| {
+                    domain(p.node).as_ref() == Some(&own)
+                        && matches_all(
+                            &p.template,
+                            &problem.namespace_labels(&p.template.namespace),
+                        )
+                })
                 .count();
-            let self_counts = usize::from(matches_all(owner, &problem.namespace_labels(&owner.namespace)));
+            let self_counts = usize::from(matches_all(
+                owner,
+                &problem.namespace_labels(&owner.namespace),
+            ));
             if others <= self_counts {
                 seed_domains.push((keys, own));
             }
         }
-        Check { problem, spread, seed_domains }
+        Check {
+            problem,
+            spread,
+            seed_domains,
+        }
     }
 }
 
@@ -112,7 +145,9 @@ impl Check<'_> {
         }
         for entry in &self.spread {
             let owner = &self.problem.groups[entry.owner].template;
-            if !entry.hard_keys.iter().all(|k| n.labels.contains_key(k)) || !topology_spread::node_counts(&entry.constraint, owner, n) {
+            if !entry.hard_keys.iter().all(|k| n.labels.contains_key(k))
+                || !topology_spread::node_counts(&entry.constraint, owner, n)
+            {
                 continue;
             }
             let value = &n.labels[&entry.constraint.topology_key];
@@ -121,7 +156,11 @@ impl Check<'_> {
             }
             let mut counts = entry.counts.clone();
             *counts.entry(value.clone()).or_insert(0) += 1;
-            let min = if (counts.len() as i64) < i64::from(entry.constraint.min_domains) { 0 } else { counts.values().copied().min().unwrap_or(0) };
+            let min = if (counts.len() as i64) < i64::from(entry.constraint.min_domains) {
+                0
+            } else {
+                counts.values().copied().min().unwrap_or(0)
+            };
             if counts[value] - min > i64::from(entry.constraint.max_skew) {
                 return false;
             }

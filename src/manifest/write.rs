@@ -16,7 +16,12 @@ struct Document<'a, T: Serialize> {
 }
 
 fn document<T: Serialize>(api_version: &'static str, kind: &'static str, object: &T) -> String {
-    serde_saphyr::to_string(&Document { api_version, kind, object }).unwrap_or_default()
+    serde_saphyr::to_string(&Document {
+        api_version,
+        kind,
+        object,
+    })
+    .unwrap_or_default()
 }
 
 /// The YAML of one object.
@@ -38,7 +43,10 @@ pub fn object_to_yaml(object: &Object) -> String {
 
 /// A multi-document stream of `objects`.
 pub fn to_yaml(objects: &[Object]) -> String {
-    objects.iter().map(|o| format!("---\n{}", object_to_yaml(o))).collect()
+    objects
+        .iter()
+        .map(|o| format!("---\n{}", object_to_yaml(o)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -52,7 +60,8 @@ mod tests {
         let first = load_str("a.yaml", text).unwrap();
         let written = to_yaml(&first.objects);
         let second = load_str("b.yaml", &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
-        let kinds = |l: &super::super::Loaded| l.objects.iter().map(|o| o.kind.clone()).collect::<Vec<_>>();
+        let kinds =
+            |l: &super::super::Loaded| l.objects.iter().map(|o| o.kind.clone()).collect::<Vec<_>>();
         assert_eq!(kinds(&first), kinds(&second), "{written}");
     }
 }

@@ -88,11 +88,8 @@ pub struct NodeUsage {
 
 fn status_name(status: Status) -> (&'static str, Option<f64>) {
     match status {
-        Status::Optimal => ("optimal", None),
-        Status::Feasible { gap } => ("feasible", Some(gap)),
-        Status::TimeLimit => ("timeLimit", None),
-        Status::Infeasible => ("infeasible", None),
-        Status::Heuristic => ("heuristic", None),
+        Status::Feasible { gap } => (status.name(), Some(gap)),
+        _ => (status.name(), None),
     }
 }
 

@@ -1,0 +1,414 @@
+//! Vector bin packing with proven optima: items with a size vector, identical bins.
+//!
+//! The method, strongest first where it pays:
+//! 1. identical items are aggregated into types; a dimension that dominates the others for every
+//!    item (any bin feasible in it is feasible in all) reduces the instance to one dimension;
+//! 2. lower bounds: the sum bound and Martello–Toth's L2 per dimension;
+//! 3. an incumbent from first-fit and best-fit decreasing;
+//! 4. the LP bound of the pattern formulation by column generation (our own revised simplex
+//!    for the master, a bounded knapsack for pricing), which closes most instances;
+//! 5. diving: fix the pattern the LP uses most, re-solve the residual, repeat;
+//! 6. price-and-branch: the integer master over every pattern generated, on the good_lp backend.
+//!
+//! ```
+//! use podplan::binpack::{Instance, BinPackOptions, solve};
+//! use podplan::plan::Status;
+//!
+//! let instance = Instance::parse("20\n12\n12\n12\n12\n9\n9\n8\n8\n8\n7\n6\n5\n4\n").unwrap();
+//! let result = solve(&instance, &BinPackOptions::default());
+//! assert_eq!(result.bins, 5); // first-fit decreasing needs 6
+//! assert_eq!(result.status, Status::Optimal);
+//! assert!(instance.is_valid_packing(&result.packing));
+//! ```
+
+pub mod bounds;
+pub mod instance;
+pub mod master;
+pub mod pricing;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use good_lp::{Expression, ProblemVariables, Variable, variable};
+use serde::Serialize;
+
+pub use instance::{Instance, InstanceError};
+use master::Pattern;
+use pricing::Types;
+
+use crate::plan::Status;
+use crate::solve::Backend;
+use crate::solve::backend::{self, Limits};
+
+/// How to solve.
+#[derive(Debug, Clone)]
+pub struct BinPackOptions {
+    /// Wall-clock limit.
+    pub time_limit: Option<Duration>,
+    /// Backend for price-and-branch.
+    pub backend: Backend,
+}
+
+impl Default for BinPackOptions {
+    fn default() -> Self {
+        BinPackOptions {
+            time_limit: Some(Duration::from_secs(60)),
+            backend: Backend::default(),
+        }
+    }
+}
+
+/// A packing with its proof.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BinPackResult {
+    /// `Optimal` when `bins == lower_bound`.
+    #[serde(serialize_with = "status_name")]
+    pub status: Status,
+    /// Bins used.
+    pub bins: usize,
+    /// The best proven lower bound.
+    pub lower_bound: usize,
+    /// The LP bound of the pattern formulation, when column generation converged.
+    pub lp_bound: Option<f64>,
+    /// Item indices per bin (0-based, as in the instance file).
+    pub packing: Vec<Vec<usize>>,
+    /// Bins used by first-fit/best-fit decreasing.
+    pub greedy_bins: usize,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Which step closed the gap (`greedy`, `lp bound`, `diving`, `price-and-branch`), or `open`.
+    pub closed_by: &'static str,
+}
+
+fn status_name<S: serde::Serializer>(status: &Status, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(status.name())
+}
+
+/// Solves `instance`.
+pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
+    let start = Instant::now();
+    let deadline = options.time_limit.map(|t| start + t);
+    let in_time = || deadline.is_none_or(|d| Instant::now() < d);
+    let mut packing = bounds::greedy_packing(instance);
+    let greedy_bins = packing.len();
+    let mut lower_bound = bounds::sum_bound(instance);
+    for d in 0..instance.dimensions() {
+        let sizes: Vec<i64> = instance.items.iter().map(|i| i[d]).collect();
+        lower_bound = lower_bound.max(bounds::l2_bound(&sizes, instance.capacity[d]));
+    }
+    let result = |packing: Vec<Vec<usize>>, lower_bound: usize, lp_bound, closed_by| {
+        let bins = packing.len();
+        let status = if bins <= lower_bound {
+            Status::Optimal
+        } else if deadline.is_some_and(|d| Instant::now() >= d) {
+            Status::TimeLimit
+        } else {
+            Status::Feasible {
+                gap: (bins - lower_bound) as f64 / bins as f64,
+            }
+        };
+        BinPackResult {
+            status,
+            bins,
+            lower_bound,
+            lp_bound,
+            packing,
+            greedy_bins,
+            seconds: start.elapsed().as_secs_f64(),
+            closed_by,
+        }
+    };
+    if packing.len() <= lower_bound || instance.items.is_empty() {
+        return result(packing, lower_bound, None, "greedy");
+    }
+    // Types, on the dominant dimension alone when one dominates.
+    let dims: Vec<usize> = match dominant_dimension(instance) {
+        Some(d) => vec![d],
+        None => (0..instance.dimensions()).collect(),
+    };
+    let mut by_size: BTreeMap<Vec<i64>, Vec<usize>> = BTreeMap::new();
+    for (i, item) in instance.items.iter().enumerate() {
+        by_size
+            .entry(dims.iter().map(|&d| item[d]).collect())
+            .or_default()
+            .push(i);
+    }
+    let members: Vec<Vec<usize>> = by_size.values().cloned().collect();
+    let types = Types {
+        sizes: by_size.keys().cloned().collect(),
+        demand: members.iter().map(|m| m.len() as u32).collect(),
+        capacity: dims.iter().map(|&d| instance.capacity[d]).collect(),
+        min_fill: vec![0; dims.len()],
+    };
+    let max_copies: Vec<u32> = (0..types.sizes.len())
+        .map(|t| types.max_copies(t))
+        .collect();
+    let mut pool: Vec<Pattern> = Vec::new();
+    let unit = |_: &Pattern| 1.0;
+    let lp = master::solve(
+        &types.demand,
+        &mut pool,
+        |y| types.price(y),
+        &max_copies,
+        &unit,
+        in_time,
+    );
+    lower_bound = lower_bound.max((lp.lower_bound - 1e-6).ceil() as usize);
+    let lp_bound = lp.converged.then_some(lp.objective);
+    if packing.len() <= lower_bound {
+        return result(packing, lower_bound, lp_bound, "lp bound");
+    }
+    // Plain diving, then diving towards a packing in `lower_bound` bins (whose total waste
+    // bounds every bin's).
+    let mut dived = dive(&types, &mut pool, &lp, &max_copies, &in_time, None);
+    if dived.as_ref().is_none_or(|d| d.len() > lower_bound)
+        && let Some(targeted) = dive(
+            &types,
+            &mut pool,
+            &lp,
+            &max_copies,
+            &in_time,
+            Some(lower_bound),
+        )
+        && dived.as_ref().is_none_or(|d| targeted.len() < d.len())
+    {
+        dived = Some(targeted);
+    }
+    if let Some(dived) = dived
+        && dived.len() < packing.len()
+    {
+        packing = to_packing(&dived, &members);
+        if packing.len() <= lower_bound {
+            return result(packing, lower_bound, lp_bound, "diving");
+        }
+    }
+    // Price-and-branch over every pattern generated.
+    if in_time()
+        && let Some(patterns) = price_and_branch(
+            &types,
+            &pool,
+            packing.len(),
+            lower_bound,
+            options.backend,
+            deadline,
+        )
+        && patterns.len() < packing.len()
+    {
+        packing = to_packing(&patterns, &members);
+        if packing.len() <= lower_bound {
+            return result(packing, lower_bound, lp_bound, "price-and-branch");
+        }
+    }
+    result(packing, lower_bound, lp_bound, "open")
+}
+
+/// A dimension `d` such that every item's relative size in `d` is at least its relative size in
+/// every other dimension: then a bin feasible in `d` is feasible everywhere.
+fn dominant_dimension(instance: &Instance) -> Option<usize> {
+    let dims = instance.dimensions();
+    if dims == 1 {
+        return Some(0);
+    }
+    (0..dims).find(|&d| {
+        instance.items.iter().all(|item| {
+            (0..dims).all(|e| {
+                i128::from(item[e]) * i128::from(instance.capacity[d])
+                    <= i128::from(item[d]) * i128::from(instance.capacity[e])
+            })
+        })
+    })
+}
+
+/// Fixes the pattern the LP uses most (as many whole copies as it has), re-solves the residual,
+/// and repeats until every item is packed. With a `target` number of bins, only patterns whose
+/// waste fits the waste a `target`-bin packing can have are generated and fixed (others cost
+/// more than the target allows); the dive gives up when the budget runs out.
+fn dive(
+    types: &Types,
+    pool: &mut Vec<Pattern>,
+    first: &master::MasterSolution,
+    max_copies: &[u32],
+    in_time: &impl Fn() -> bool,
+    target: Option<usize>,
+) -> Option<Vec<Pattern>> {
+    let mut residual = types.demand.clone();
+    let mut chosen: Vec<Pattern> = Vec::new();
+    let mut lp = first.clone();
+    let mut first_round = target.is_none();
+    loop {
+        if residual.iter().all(|&d| d == 0) {
+            return Some(chosen);
+        }
+        if !in_time() {
+            return None;
+        }
+        let min_fill: Vec<i64> = match target {
+            Some(bins) => {
+                let left = bins.checked_sub(chosen.len())? as i64;
+                let mut fill = Vec::new();
+                for d in 0..types.capacity.len() {
+                    let size: i64 = residual
+                        .iter()
+                        .zip(&types.sizes)
+                        .map(|(&r, s)| i64::from(r) * s[d])
+                        .sum();
+                    let waste = left * types.capacity[d] - size;
+                    if waste < 0 {
+                        return None;
+                    }
+                    fill.push((types.capacity[d] - waste).max(0));
+                }
+                fill
+            }
+            None => vec![0; types.capacity.len()],
+        };
+        let full_enough = |p: &Pattern| {
+            (0..types.capacity.len()).all(|d| {
+                p.iter()
+                    .zip(&types.sizes)
+                    .map(|(&a, s)| i64::from(a) * s[d])
+                    .sum::<i64>()
+                    >= min_fill[d]
+            })
+        };
+        if !first_round {
+            let sub = Types {
+                sizes: types.sizes.clone(),
+                demand: residual.clone(),
+                capacity: types.capacity.clone(),
+                min_fill: min_fill.clone(),
+            };
+            // Types with no demand left get a dummy copy bound of 1 (their rows are satisfied).
+            let sub_copies: Vec<u32> = (0..sub.sizes.len())
+                .map(|t| sub.max_copies(t).min(max_copies[t]).max(1))
+                .collect();
+            let penalty = (residual.iter().sum::<u32>() + 1) as f64;
+            let cost = |p: &Pattern| if full_enough(p) { 1.0 } else { penalty };
+            lp = master::solve(
+                &residual,
+                pool,
+                |y| sub.price(y),
+                &sub_copies,
+                &cost,
+                in_time,
+            );
+        }
+        first_round = false;
+        let (index, value) = lp
+            .values
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(i, v)| *v > 1e-9 && full_enough(&pool[*i]))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let pattern = pool.get(index)?.clone();
+        let copies = if value >= 1.0 - 1e-6 {
+            (value + 1e-6).floor() as u32
+        } else {
+            1
+        };
+        for _ in 0..copies.max(1) {
+            let clamped: Pattern = pattern
+                .iter()
+                .zip(&residual)
+                .map(|(&a, &r)| a.min(r))
+                .collect();
+            if clamped.iter().all(|&a| a == 0) {
+                break;
+            }
+            for (r, a) in residual.iter_mut().zip(&clamped) {
+                *r -= a;
+            }
+            chosen.push(clamped);
+        }
+    }
+}
+
+/// The integer master over the pool: fewest patterns covering every demand, between the lower
+/// bound and `bins - 1`.
+fn price_and_branch(
+    types: &Types,
+    pool: &[Pattern],
+    incumbent: usize,
+    lower_bound: usize,
+    backend: Backend,
+    deadline: Option<Instant>,
+) -> Option<Vec<Pattern>> {
+    let mut variables = ProblemVariables::new();
+    let lambda: Vec<Variable> = pool
+        .iter()
+        .map(|p| {
+            let most = p
+                .iter()
+                .zip(&types.demand)
+                .filter(|(a, _)| **a > 0)
+                .map(|(a, d)| d.div_ceil(*a))
+                .max()
+                .unwrap_or(0);
+            variables.add(variable().integer().min(0).max(f64::from(most)))
+        })
+        .collect();
+    let mut constraints = Vec::new();
+    for t in 0..types.demand.len() {
+        let covered: Expression = pool
+            .iter()
+            .zip(&lambda)
+            .filter(|(p, _)| p[t] > 0)
+            .map(|(p, v)| f64::from(p[t]) * *v)
+            .sum();
+        constraints.push(covered.geq(f64::from(types.demand[t])));
+    }
+    let total: Expression = lambda.iter().copied().sum();
+    constraints.push(total.clone().leq(incumbent as f64 - 1.0));
+    // The proven bound: a solution meeting it ends the search at once.
+    constraints.push(total.clone().geq(lower_bound as f64));
+    let time = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+    let solved = backend::run(
+        backend,
+        variables,
+        &lambda,
+        total,
+        false,
+        &constraints,
+        Limits {
+            time,
+            gap: 0.0,
+            threads: 1,
+        },
+        None,
+    )
+    .ok()?;
+    let mut residual = types.demand.clone();
+    let mut chosen = Vec::new();
+    for (p, value) in pool.iter().zip(&solved.values) {
+        for _ in 0..value.round().max(0.0) as usize {
+            let clamped: Pattern = p.iter().zip(&residual).map(|(&a, &r)| a.min(r)).collect();
+            if clamped.iter().any(|&a| a > 0) {
+                for (r, a) in residual.iter_mut().zip(&clamped) {
+                    *r -= a;
+                }
+                chosen.push(clamped);
+            }
+        }
+    }
+    residual.iter().all(|&r| r == 0).then_some(chosen)
+}
+
+/// Item indices per bin from patterns over types.
+fn to_packing(patterns: &[Pattern], members: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut next = vec![0usize; members.len()];
+    patterns
+        .iter()
+        .map(|p| {
+            let mut bin = Vec::new();
+            for (t, &count) in p.iter().enumerate() {
+                for _ in 0..count {
+                    bin.push(members[t][next[t]]);
+                    next[t] += 1;
+                }
+            }
+            bin
+        })
+        .collect()
+}
