@@ -104,7 +104,8 @@ proptest! {
             let second = checked_solve(&problem, &SolveOptions { backend: other, ..options() });
             prop_assert_eq!(second.report.stages.len(), solution.report.stages.len());
             for (a, b) in second.report.stages.iter().zip(&solution.report.stages) {
-                prop_assert!((a.value - b.value).abs() < 1e-6, "{} differs: {} vs {}", a.name, a.value, b.value);
+                // Solver tolerances (continuous helper variables) allow tiny differences.
+                prop_assert!((a.value - b.value).abs() <= 1e-4 * a.value.abs().max(1.0), "{} differs: {} vs {}", a.name, a.value, b.value);
             }
         }
     }

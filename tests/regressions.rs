@@ -69,3 +69,27 @@ fn an_empty_new_node_can_lower_what_fits_under_hard_spread() {
         assert_eq!(plan.placed_count(), expected);
     }
 }
+
+/// Caught (under `--features highs`): given the greedy plan as a starting point, HiGHS reported
+/// an optimum placing 7 of these 8 pods, which a plan placing all 8 refutes. Starting points are
+/// no longer passed to any backend.
+#[test]
+fn every_backend_places_the_planted_warm_start_case_completely() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/regressions/highs-warm-start.yaml");
+    let p = podplan::load_problem(&[path]).unwrap();
+    let mut backends = vec![podplan::solve::Backend::MicroLp];
+    #[cfg(feature = "highs")]
+    backends.push(podplan::solve::Backend::Highs);
+    for backend in backends {
+        let best = solve(
+            &p,
+            &SolveOptions {
+                backend,
+                ..SolveOptions::default()
+            },
+        );
+        assert!(verify(&p, &best.plan, VerifyOptions::default()).is_empty());
+        assert_eq!(best.plan.placed_count(), 8, "{backend:?}");
+    }
+}

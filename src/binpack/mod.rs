@@ -376,7 +376,6 @@ fn price_and_branch(
             gap: 0.0,
             threads: 1,
         },
-        None,
     )
     .ok()?;
     let mut residual = types.demand.clone();

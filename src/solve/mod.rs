@@ -145,14 +145,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     };
     let deadline = options.time_limit.map(|limit| start + limit);
     let threads = options.threads.max(1);
-    // The greedy plan seeds the first stage (running pods stay where they are).
-    let greedy = greedy::schedule(problem, Strategy::KubeScheduler);
-    let hint = Hint {
-        problem,
-        plan: &greedy,
-    };
-    let solve_part =
-        |ids: &Vec<usize>| solve_part(problem, &items, ids, options, start, deadline, &hint);
+    let solve_part = |ids: &Vec<usize>| solve_part(problem, &items, ids, options, start, deadline);
     let results: Vec<PartResult> = if threads > 1 && parts.len() > 1 {
         match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
             Ok(pool) => pool.install(|| parts.par_iter().map(solve_part).collect()),
@@ -222,7 +215,6 @@ fn solve_part(
     options: &SolveOptions,
     start: Instant,
     deadline: Option<Instant>,
-    hint: &Hint<'_>,
 ) -> PartResult {
     let f = formulation::build(problem, items, ids);
     let mut result = PartResult {
@@ -248,19 +240,6 @@ fn solve_part(
     }
     let mut constraints: Vec<Constraint> = f.constraints.clone();
     let mut last_values: Option<Vec<f64>> = None;
-    // A complete starting point for stage 1: the greedy placement, with the auxiliary
-    // variables completed by the backend (x and u fixed, nothing to optimise).
-    let mut start_values = if options.backend.takes_hints() {
-        hint.complete(
-            items,
-            &f,
-            options.backend,
-            &constraints,
-            remaining(deadline),
-        )
-    } else {
-        None
-    };
     for (name, objective, maximise) in stages {
         let limits = Limits {
             time: remaining(deadline),
@@ -270,11 +249,6 @@ fn solve_part(
         if limits.time.is_some_and(|t| t.is_zero()) && last_values.is_some() {
             break;
         }
-        let initial = if options.backend.takes_hints() {
-            last_values.as_deref().or(start_values.as_deref())
-        } else {
-            None
-        };
         match backend::run(
             options.backend,
             f.variables.clone(),
@@ -283,7 +257,6 @@ fn solve_part(
             maximise,
             &constraints,
             limits,
-            initial,
         ) {
             Ok(mut solved) => {
                 let value = evaluate(&objective, &f.all, &solved.values);
@@ -326,7 +299,6 @@ fn solve_part(
                     objective.leq(value + tolerance)
                 });
                 last_values = Some(solved.values);
-                start_values = None;
                 if solved.outcome == Outcome::TimeLimit {
                     break;
                 }
@@ -345,75 +317,6 @@ fn solve_part(
         }
     }
     result
-}
-
-/// The greedy plan, as a starting point for the program.
-struct Hint<'a> {
-    problem: &'a Problem,
-    plan: &'a Plan,
-}
-
-impl Hint<'_> {
-    /// Values of every variable of `f` that agree with the greedy plan, or `None` when the plan
-    /// is not a solution of the program (the rows' conservative rounding can exclude it).
-    fn complete(
-        &self,
-        items: &Items<'_>,
-        f: &formulation::Formulation,
-        backend: Backend,
-        constraints: &[Constraint],
-        time: Option<Duration>,
-    ) -> Option<Vec<f64>> {
-        let mut fixed: Vec<Constraint> = constraints.to_vec();
-        for (k, &i) in f.item_ids.iter().enumerate() {
-            let item = &items.items[i];
-            let mut counts: std::collections::BTreeMap<usize, usize> =
-                std::collections::BTreeMap::new();
-            match item.source {
-                Source::Group(g) => {
-                    for node in self.plan.placements[g].iter().flatten() {
-                        *counts.entry(*node).or_default() += 1;
-                    }
-                }
-                Source::Running(r) => *counts.entry(self.plan.fixed_nodes[r]).or_default() += 1,
-            }
-            if item.conditional_on.is_some() {
-                continue; // pool candidates are not opened by greedy; their DaemonSet pods follow u
-            }
-            for &(n, v) in &f.x[k] {
-                fixed.push(Expression::from(v).eq(counts.get(&n).copied().unwrap_or(0) as f64));
-            }
-            let placed: usize = counts.values().sum();
-            let covered: usize = f.x[k]
-                .iter()
-                .map(|(n, _)| counts.get(n).copied().unwrap_or(0))
-                .sum();
-            if covered != placed {
-                return None; // greedy used a node the program does not offer this item
-            }
-        }
-        for (&n, &u) in &f.u {
-            let used = self.plan.used_nodes(self.problem).contains(&n);
-            fixed.push(Expression::from(u).eq(if used { 1.0 } else { 0.0 }));
-        }
-        let limits = Limits {
-            time,
-            gap: 0.0,
-            threads: 1,
-        };
-        backend::run(
-            backend,
-            f.variables.clone(),
-            &f.all,
-            Expression::default(),
-            false,
-            &fixed,
-            limits,
-            None,
-        )
-        .ok()
-        .map(|solved| solved.values)
-    }
 }
 
 /// Pods placed per item (in part order) at a solution.
