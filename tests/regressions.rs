@@ -78,9 +78,11 @@ fn every_backend_places_the_planted_warm_start_case_completely() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/regressions/highs-warm-start.yaml");
     let p = podplan::load_problem(&[path]).unwrap();
-    let mut backends = vec![podplan::solve::Backend::MicroLp];
-    #[cfg(feature = "highs")]
-    backends.push(podplan::solve::Backend::Highs);
+    let backends = [
+        podplan::solve::Backend::MicroLp,
+        #[cfg(feature = "highs")]
+        podplan::solve::Backend::Highs,
+    ];
     for backend in backends {
         let best = solve(
             &p,
