@@ -269,22 +269,8 @@ fn soft_pod_terms(problem: &Problem, items: &Items<'_>, members: &[&Item], f: &m
                     continue;
                 };
                 let entry = domains.entry(value.clone()).or_default();
-                *entry += state.pods_on[n]
-                    .iter()
-                    .filter(|&&p| {
-                        topology_spread::pod_counts(
-                            constraint,
-                            t,
-                            &state.pods[p].template,
-                            state.pods[p].terminating,
-                        )
-                    })
-                    .count() as f64;
-                for &b in &counted {
-                    if let Some((_, v)) = f.x[b].iter().find(|(m, _)| *m == n) {
-                        *entry += *v;
-                    }
-                }
+                *entry += fixed_count(state, constraint, t, n) as f64;
+                *entry += vars_on(f, &counted, n);
             }
             if domains.len() < 2 {
                 continue;
@@ -639,6 +625,34 @@ fn affinity(problem: &Problem, items: &Items<'_>, members: &[&Item], f: &mut For
     }
 }
 
+/// Running pods that stay on node `n` and count for `constraint` of `owner`.
+fn fixed_count(
+    state: &crate::cluster::ClusterState<'_>,
+    constraint: &crate::model::SpreadConstraint,
+    owner: &crate::model::PodTemplate,
+    n: NodeId,
+) -> i64 {
+    state.pods_on[n]
+        .iter()
+        .filter(|&&p| {
+            topology_spread::pod_counts(
+                constraint,
+                owner,
+                &state.pods[p].template,
+                state.pods[p].terminating,
+            )
+        })
+        .count() as i64
+}
+
+/// The count variables of the items `members` (part positions) on node `n`.
+fn vars_on(f: &Formulation, members: &[usize], n: NodeId) -> Expression {
+    members
+        .iter()
+        .filter_map(|&b| f.x[b].iter().find(|(m, _)| *m == n).map(|(_, v)| *v))
+        .sum()
+}
+
 /// DoNotSchedule topology spread in final-state form: for every domain that receives pods of
 /// an item, `count(domain) − min ≤ maxSkew`, with `min` over the domains that exist.
 fn spread(problem: &Problem, items: &Items<'_>, members: &[&Item], f: &mut Formulation) {
@@ -673,22 +687,8 @@ fn spread(problem: &Problem, items: &Items<'_>, members: &[&Item], f: &mut Formu
                 if !problem.node_exists(n) {
                     entry.3.push(n);
                 }
-                entry.1 += state.pods_on[n]
-                    .iter()
-                    .filter(|&&p| {
-                        topology_spread::pod_counts(
-                            constraint,
-                            t,
-                            &state.pods[p].template,
-                            state.pods[p].terminating,
-                        )
-                    })
-                    .count() as i64;
-                for &b in &counted {
-                    if let Some((_, v)) = f.x[b].iter().find(|(m, _)| *m == n) {
-                        entry.0 += *v;
-                    }
-                }
+                entry.1 += fixed_count(state, constraint, t, n);
+                entry.0 += vars_on(f, &counted, n);
             }
             let big = domains.values().map(|d| d.1).max().unwrap_or(0) as f64
                 + counted.iter().map(|&b| members[b].count).sum::<usize>() as f64
