@@ -280,6 +280,9 @@ fn a_time_limited_run_never_claims_optimal() {
     );
     assert_ne!(solution.plan.status, Status::Optimal);
     assert!(verify(&p, &solution.plan, VerifyOptions::default()).is_empty());
+    // Stopped early, it still never falls behind the greedy reference.
+    let greedy = greedy::schedule(&p, Strategy::KubeScheduler);
+    assert!(solution.plan.placed_weight(&p) >= greedy.placed_weight(&p));
     assert_eq!(
         solution.plan.placed_count() + solution.plan.unplaced_count(&p),
         p.pending_pod_count()

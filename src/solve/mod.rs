@@ -503,6 +503,27 @@ fn assemble(
             plan.status = Status::TimeLimit;
         }
     }
+    // A plan stopped early (time limit or gap) may be worse than the greedy reference; the
+    // reference is then returned, so the optimiser is never behind kube-scheduler.
+    if plan.status != Status::Optimal && plan.status != Status::Heuristic {
+        let greedy_plan = greedy::schedule(problem, Strategy::KubeScheduler);
+        let (ours, theirs) = (
+            plan.placed_weight(problem),
+            greedy_plan.placed_weight(problem),
+        );
+        let better = theirs > ours + 1e-9
+            || ((theirs - ours).abs() <= 1e-9
+                && greedy_plan.cost(problem) < plan.cost(problem) - 1e-9);
+        if better {
+            warnings.push(format!(
+                "the solver stopped ({}) at a plan behind the greedy reference (placed weight {ours} vs {theirs}); the greedy plan is returned",
+                plan.status.name()
+            ));
+            let status = plan.status;
+            plan = greedy_plan;
+            plan.status = status;
+        }
+    }
     let bound = stage_totals.last().filter(|s| s.proven).map(|s| s.value);
     Solution {
         plan,
