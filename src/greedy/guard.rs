@@ -13,7 +13,8 @@ use crate::rules::topology_spread;
 /// The pods this plan has placed, and what they need from later pods.
 #[derive(Debug, Default)]
 pub struct FinalStateGuard {
-    placed: Vec<(GroupId, NodeId)>,
+    /// Nodes of the pods placed so far, per group.
+    placed: BTreeMap<GroupId, Vec<NodeId>>,
 }
 
 /// One placed group's spread constraint that the incoming pod counts in.
@@ -36,7 +37,7 @@ pub struct Check<'a> {
 impl FinalStateGuard {
     /// Records a placement.
     pub fn record(&mut self, group: GroupId, node: NodeId) {
-        self.placed.push((group, node));
+        self.placed.entry(group).or_default().push(node);
     }
 
     /// Prepares the checks for `incoming`.
@@ -47,11 +48,15 @@ impl FinalStateGuard {
         incoming: &PodTemplate,
     ) -> Check<'a> {
         let mut spread = Vec::new();
-        let groups: BTreeSet<GroupId> = self.placed.iter().map(|(g, _)| *g).collect();
-        for &g in &groups {
+        for (&g, nodes) in &self.placed {
             let owner = &problem.groups[g].template;
             let hard: Vec<&SpreadConstraint> = owner.spread.iter().filter(|c| c.hard).collect();
-            if hard.is_empty() {
+            // Only constraints the incoming pod counts in matter; counting domains is the
+            // expensive part, so it is done only for those.
+            if !hard
+                .iter()
+                .any(|c| topology_spread::pod_counts(c, owner, incoming, false))
+            {
                 continue;
             }
             let counts = topology_spread::domain_counts(owner, state, &hard);
@@ -59,11 +64,9 @@ impl FinalStateGuard {
                 if !topology_spread::pod_counts(constraint, owner, incoming, false) {
                     continue;
                 }
-                let owner_domains = self
-                    .placed
+                let owner_domains = nodes
                     .iter()
-                    .filter(|(h, _)| *h == g)
-                    .filter_map(|(_, n)| {
+                    .filter_map(|n| {
                         problem.nodes[*n]
                             .labels
                             .get(&constraint.topology_key)
@@ -81,7 +84,7 @@ impl FinalStateGuard {
         }
         let mut seed_domains = Vec::new();
         let incoming_ns = problem.namespace_labels(&incoming.namespace);
-        for &(g, node) in &self.placed {
+        for (&g, nodes) in &self.placed {
             let owner = &problem.groups[g].template;
             if owner.affinity.is_empty() {
                 continue;
@@ -104,25 +107,27 @@ impl FinalStateGuard {
                     .map(|k| problem.nodes[n].labels.get(k).cloned())
                     .collect()
             };
-            let Some(own) = domain(node) else { continue };
-            // A seed: no other pod matching all terms shares its domain.
-            let others = state
-                .pods
-                .iter()
-                .filter(|p| {
-                    domain(p.node).as_ref() == Some(&own)
-                        && matches_all(
-                            &p.template,
-                            &problem.namespace_labels(&p.template.namespace),
-                        )
-                })
-                .count();
             let self_counts = usize::from(matches_all(
                 owner,
                 &problem.namespace_labels(&owner.namespace),
             ));
-            if others <= self_counts {
-                seed_domains.push((keys, own));
+            for &node in nodes {
+                let Some(own) = domain(node) else { continue };
+                // A seed: no other pod matching all terms shares its domain.
+                let others = state
+                    .pods
+                    .iter()
+                    .filter(|p| {
+                        domain(p.node).as_ref() == Some(&own)
+                            && matches_all(
+                                &p.template,
+                                &problem.namespace_labels(&p.template.namespace),
+                            )
+                    })
+                    .count();
+                if others <= self_counts {
+                    seed_domains.push((keys.clone(), own));
+                }
             }
         }
         Check {
