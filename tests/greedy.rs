@@ -1,6 +1,8 @@
 //! The greedy reference: every plan passes `verify`; hand-worked examples of kube-scheduler's
 //! order and scores; the seed scenario's deadlock.
 
+mod common;
+
 use std::path::Path;
 
 use podplan::greedy::{self, Strategy};
@@ -131,35 +133,28 @@ fn priority_orders_the_queue() {
 
 #[test]
 fn greedy_plans_on_conformance_cases_pass_verify_and_agree_with_explain() {
-    let root = fixture("conformance");
-    for dir in std::fs::read_dir(&root).unwrap() {
-        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_none_or(|e| e != "yaml") {
-                continue;
-            }
-            let problem = podplan::load_problem(&[&file]).unwrap();
-            let diagnosis = podplan::explain::explain(&problem);
-            let plan = checked(&problem, Strategy::KubeScheduler);
-            let placed = plan
-                .placements
-                .iter()
-                .flatten()
-                .flatten()
-                .next()
-                .map(|&n| problem.nodes[n].name.clone());
-            match placed {
-                Some(node) => assert!(
-                    diagnosis.pods[0].feasible_nodes.contains(&node),
-                    "{}",
-                    file.display()
-                ),
-                None => assert!(
-                    diagnosis.pods[0].feasible_nodes.is_empty(),
-                    "{}",
-                    file.display()
-                ),
-            }
+    for file in common::conformance_cases() {
+        let problem = podplan::load_problem(&[&file]).unwrap();
+        let diagnosis = podplan::explain::explain(&problem);
+        let plan = checked(&problem, Strategy::KubeScheduler);
+        let placed = plan
+            .placements
+            .iter()
+            .flatten()
+            .flatten()
+            .next()
+            .map(|&n| problem.nodes[n].name.clone());
+        match placed {
+            Some(node) => assert!(
+                diagnosis.pods[0].feasible_nodes.contains(&node),
+                "{}",
+                file.display()
+            ),
+            None => assert!(
+                diagnosis.pods[0].feasible_nodes.is_empty(),
+                "{}",
+                file.display()
+            ),
         }
     }
 }

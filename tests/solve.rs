@@ -1,6 +1,8 @@
 //! The optimiser on hand-computed instances: every plan goes through `verify`, the status is
 //! honest, and each objective reaches the optimum worked out by hand.
 
+mod common;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -291,33 +293,26 @@ fn a_time_limited_run_never_claims_optimal() {
 
 #[test]
 fn every_conformance_case_is_solved_within_its_feasible_set() {
-    let root = fixture("conformance");
-    for dir in std::fs::read_dir(&root).unwrap() {
-        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_none_or(|e| e != "yaml") {
-                continue;
-            }
-            let problem = podplan::load_problem(&[&file]).unwrap();
-            let feasible = podplan::explain::explain(&problem).pods[0]
-                .feasible_nodes
-                .clone();
-            let solution = solved(&problem, &SolveOptions::default());
-            assert_eq!(solution.plan.status, Status::Optimal, "{}", file.display());
-            match solution.plan.placements.iter().flatten().flatten().next() {
-                Some(&n) => assert!(
-                    feasible.contains(&problem.nodes[n].name),
-                    "{}",
+    for file in common::conformance_cases() {
+        let problem = podplan::load_problem(&[&file]).unwrap();
+        let feasible = podplan::explain::explain(&problem).pods[0]
+            .feasible_nodes
+            .clone();
+        let solution = solved(&problem, &SolveOptions::default());
+        assert_eq!(solution.plan.status, Status::Optimal, "{}", file.display());
+        match solution.plan.placements.iter().flatten().flatten().next() {
+            Some(&n) => assert!(
+                feasible.contains(&problem.nodes[n].name),
+                "{}",
+                file.display()
+            ),
+            None => {
+                assert!(
+                    feasible.is_empty(),
+                    "{}: unplaced although {feasible:?} fit",
                     file.display()
-                ),
-                None => {
-                    assert!(
-                        feasible.is_empty(),
-                        "{}: unplaced although {feasible:?} fit",
-                        file.display()
-                    );
-                    assert!(!solution.plan.reasons.is_empty());
-                }
+                );
+                assert!(!solution.plan.reasons.is_empty());
             }
         }
     }

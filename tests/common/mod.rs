@@ -675,3 +675,19 @@ pub fn brute_force(problem: &Problem) -> (f64, f64, i64) {
 pub fn sorted<K: Ord + Clone, V: Clone>(map: &BTreeMap<K, V>) -> Vec<(K, V)> {
     map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
+
+/// Every conformance case file (upstream sample and podplan's own), in sorted order.
+pub fn conformance_cases() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/conformance");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "yaml") {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    files
+}
