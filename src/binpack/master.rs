@@ -70,6 +70,8 @@ pub fn solve(
         binv[t][t] = 1.0 / f64::from(pool[basis[t]][t]);
     }
     let d: Vec<f64> = demand.iter().map(|&x| f64::from(x)).collect();
+    // Pattern costs, computed once per pattern (the pool is scanned every iteration).
+    let mut costs: Vec<f64> = pool.iter().map(cost_of).collect();
     let mut lower_bound: f64 = 0.0;
     let mut degenerate_steps = 0usize;
     let mut iterations = 0usize;
@@ -78,13 +80,7 @@ pub fn solve(
         let x: Vec<f64> = (0..m)
             .map(|i| (0..m).map(|j| binv[i][j] * d[j]).sum())
             .collect();
-        let cost = |id: usize| {
-            if id >= SURPLUS {
-                0.0
-            } else {
-                cost_of(&pool[id])
-            }
-        };
+        let cost = |id: usize| if id >= SURPLUS { 0.0 } else { costs[id] };
         let y: Vec<f64> = (0..m)
             .map(|j| (0..m).map(|i| cost(basis[i]) * binv[i][j]).sum())
             .collect();
@@ -117,8 +113,8 @@ pub fn solve(
             }
         }
         if entering.is_none() || !bland {
-            for (id, p) in pool.iter().enumerate() {
-                let rc = cost_of(p)
+            for (id, (p, &c)) in pool.iter().zip(&costs).enumerate() {
+                let rc = c
                     - p.iter()
                         .zip(&y)
                         .map(|(&a, &v)| f64::from(a) * v)
@@ -142,10 +138,12 @@ pub fn solve(
                         let dual_value: f64 = positive.iter().zip(&d).map(|(a, b)| a * b).sum();
                         lower_bound = lower_bound.max(dual_value / value.max(1.0));
                     }
-                    if value <= cost_of(&pattern) + 1e-9 || pool.contains(&pattern) {
+                    let pattern_cost = cost_of(&pattern);
+                    if value <= pattern_cost + 1e-9 || pool.contains(&pattern) {
                         return finish(exact, lower_bound, pool);
                     }
                     pool.push(pattern);
+                    costs.push(pattern_cost);
                     entering = Some(pool.len() - 1);
                 }
                 None => return finish(true, lower_bound, pool),
