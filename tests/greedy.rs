@@ -45,6 +45,7 @@ fn seed_deployments_alone_deadlock_as_in_kube_scheduler() {
         Strategy::KubeScheduler,
         Strategy::MostAllocated,
         Strategy::FirstFitDecreasing,
+        Strategy::DotProduct,
     ] {
         let plan = checked(&problem, strategy);
         assert_eq!(plan.placed_count(), 0);
@@ -94,6 +95,7 @@ fn hard_zone_spread_alternates_zones() {
         Strategy::KubeScheduler,
         Strategy::MostAllocated,
         Strategy::FirstFitDecreasing,
+        Strategy::DotProduct,
     ] {
         let plan = checked(&p, strategy);
         let nodes: Vec<_> = (0..4)
@@ -175,6 +177,7 @@ fn greedy_plans_on_synthetic_clusters_pass_verify() {
             Strategy::KubeScheduler,
             Strategy::MostAllocated,
             Strategy::FirstFitDecreasing,
+            Strategy::DotProduct,
         ] {
             let plan = checked(&problem, strategy);
             assert!(plan.placed_count() > 0, "seed {seed}, {strategy:?}");

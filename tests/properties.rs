@@ -72,7 +72,7 @@ proptest! {
     #[test]
     fn greedy_plans_pass_verify(s in scenario(SMALL)) {
         let problem = s.problem();
-        for strategy in [Strategy::KubeScheduler, Strategy::MostAllocated, Strategy::FirstFitDecreasing] {
+        for strategy in [Strategy::KubeScheduler, Strategy::MostAllocated, Strategy::FirstFitDecreasing, Strategy::DotProduct] {
             let plan = greedy::schedule(&problem, strategy);
             let violations = verify(&problem, &plan, VerifyOptions::default());
             prop_assert!(violations.is_empty(), "{strategy:?}: {violations:#?}");

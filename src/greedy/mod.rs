@@ -14,6 +14,7 @@
 //! final-state semantics, the ones `verify` checks and the optimiser uses.
 
 mod guard;
+mod packing;
 
 use std::sync::Arc;
 
@@ -38,8 +39,12 @@ pub enum Strategy {
     KubeScheduler,
     /// kube-scheduler with the MostAllocated scoring strategy (bin packing).
     MostAllocated,
-    /// First-fit decreasing: largest pods first, each on the first feasible node.
+    /// First-fit decreasing: largest pods first, each on the first feasible node, nodes taken
+    /// largest (capacity per unit of cost) first.
     FirstFitDecreasing,
+    /// Node-by-node filling: nodes in first-fit-decreasing order, each filled with the pod that
+    /// best matches its remaining capacity (see `packing`); what is left goes first-fit.
+    DotProduct,
 }
 
 /// Schedules every pending pod with `strategy`; the plan's status is [`Status::Heuristic`].
@@ -60,17 +65,31 @@ pub fn schedule(problem: &Problem, strategy: Strategy) -> Plan {
         queue.extend((0..group.count()).map(|i| (g, i)));
     }
     match strategy {
-        Strategy::FirstFitDecreasing => {
+        Strategy::FirstFitDecreasing | Strategy::DotProduct => {
             let size = |g: usize| pod_size(problem, &problem.groups[g].template);
             queue.sort_by(|a, b| size(b.0).total_cmp(&size(a.0)));
         }
         _ => queue.sort_by_key(|&(g, _)| std::cmp::Reverse(problem.groups[g].template.priority)),
     }
-    let nodes: Vec<usize> = state.active_nodes().collect();
+    let mut nodes: Vec<usize> = state.active_nodes().collect();
+    let first_fit = matches!(
+        strategy,
+        Strategy::FirstFitDecreasing | Strategy::DotProduct
+    );
+    if first_fit {
+        // Bins largest first (capacity per unit of cost), as first-fit decreasing does for
+        // bins of several sizes; ties keep name order.
+        let efficiency = |n: usize| node_size(problem, n) / problem.nodes[n].cost.max(1e-9);
+        nodes.sort_by(|&a, &b| efficiency(b).total_cmp(&efficiency(a)));
+    }
     // kube-scheduler puts a pod that fits nowhere aside and retries it when the cluster
     // changes; here: pass over the queue again while the previous pass placed something.
-    let mut waiting = queue;
     let mut guard = FinalStateGuard::default();
+    let mut waiting = if strategy == Strategy::DotProduct {
+        packing::fill_nodes(problem, &mut state, &mut plan, &mut guard, &nodes, queue)
+    } else {
+        queue
+    };
     loop {
         let mut still_waiting = Vec::new();
         for (g, i) in waiting.iter().copied() {
@@ -79,7 +98,7 @@ pub fn schedule(problem: &Problem, strategy: Strategy) -> Plan {
             let filter = PodFilter::new(template, &state);
             let check = guard.check(problem, &state, template);
             let allowed = |n: usize| filter.feasible(&state, n) && check.allows(n);
-            let chosen = if strategy == Strategy::FirstFitDecreasing {
+            let chosen = if first_fit {
                 nodes.iter().copied().find(|&n| allowed(n))
             } else {
                 let feasible: Vec<usize> = nodes.iter().copied().filter(|&n| allowed(n)).collect();
@@ -127,9 +146,20 @@ pub fn schedule(problem: &Problem, strategy: Strategy) -> Plan {
     plan
 }
 
+/// A node's size for first-fit decreasing: the sum over resources of its allocatable relative to
+/// the largest allocatable of that resource.
+fn node_size(problem: &Problem, node: usize) -> f64 {
+    relative_sum(problem, &problem.nodes[node].allocatable)
+}
+
 /// A pod's size for first-fit decreasing: the sum over resources of its request relative to the
 /// largest allocatable of that resource.
 fn pod_size(problem: &Problem, template: &PodTemplate) -> f64 {
+    relative_sum(problem, &template.requests)
+}
+
+/// Σ over resources of `amounts[r]` over the largest allocatable of `r`.
+fn relative_sum(problem: &Problem, amounts: &[i64]) -> f64 {
     (0..problem.resources.len())
         .map(|r| {
             let max = problem
@@ -139,7 +169,7 @@ fn pod_size(problem: &Problem, template: &PodTemplate) -> f64 {
                 .max()
                 .unwrap_or(0);
             if max > 0 {
-                template.requests[r] as f64 / max as f64
+                amounts[r] as f64 / max as f64
             } else {
                 0.0
             }
