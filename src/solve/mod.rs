@@ -13,6 +13,7 @@
 
 pub mod backend;
 pub mod formulation;
+pub mod incumbent;
 pub mod items;
 
 use std::time::{Duration, Instant};
@@ -138,6 +139,28 @@ struct PartResult {
 pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     let start = Instant::now();
     let items = items::build(problem, options.allow_moves);
+    // The best greedy plan: the incumbent to beat, and when it places every placeable pod, the
+    // proof that the placement stage is at its optimum.
+    let heuristic = incumbent::best_heuristic(problem, options.allow_moves);
+    let all_placed = heuristic
+        .as_ref()
+        .is_some_and(|plan| incumbent::places_every_placeable_pod(&items, plan));
+    let bound = all_placed.then(|| incumbent::cost_bound(problem, &items));
+    if let (Some(plan), Some(bound)) = (heuristic.as_ref(), bound) {
+        let cost = plan.cost(problem);
+        let gap = incumbent::relative_gap(cost, bound);
+        if options.progress {
+            eprintln!(
+                "podplan: heuristic plan: every pod placed, cost {cost}, bound {bound} (gap {:.2}%) at {:.2}s",
+                gap * 100.0,
+                start.elapsed().as_secs_f64()
+            );
+        }
+        // With a gap to work to, a heuristic plan within the gap of the bound ends the solve.
+        if options.gap > 0.0 && options.objective == Objective::Cost && gap <= options.gap {
+            return within_gap(problem, plan.clone(), cost, bound, gap, options, start);
+        }
+    }
     let parts = if options.decompose {
         components(problem, &items)
     } else {
@@ -145,7 +168,8 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     };
     let deadline = options.time_limit.map(|limit| start + limit);
     let threads = options.threads.max(1);
-    let solve_part = |ids: &Vec<usize>| solve_part(problem, &items, ids, options, start, deadline);
+    let solve_part =
+        |ids: &Vec<usize>| solve_part(problem, &items, ids, options, all_placed, start, deadline);
     let results: Vec<PartResult> = if threads > 1 && parts.len() > 1 {
         match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
             Ok(pool) => pool.install(|| parts.par_iter().map(solve_part).collect()),
@@ -154,7 +178,61 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     } else {
         parts.iter().map(solve_part).collect()
     };
-    assemble(problem, &items, results, options, start)
+    let reference = Reference {
+        plan: heuristic,
+        bound,
+    };
+    assemble(problem, &items, results, reference, options, start)
+}
+
+/// The best heuristic plan, which the solver's plan must beat, and the proven cost bound when
+/// that plan places every placeable pod.
+struct Reference {
+    plan: Option<Plan>,
+    bound: Option<f64>,
+}
+
+/// The solution when the heuristic plan is within the requested gap: placement proven (every
+/// placeable pod is placed), cost within `gap` of `bound`, later stages not optimised.
+fn within_gap(
+    problem: &Problem,
+    mut plan: Plan,
+    cost: f64,
+    bound: f64,
+    gap: f64,
+    options: &SolveOptions,
+    start: Instant,
+) -> Solution {
+    plan.status = Status::Feasible { gap };
+    Solution {
+        report: SolveReport {
+            stages: vec![
+                StageReport {
+                    name: "placed",
+                    value: plan.placed_weight(problem),
+                    proven: true,
+                },
+                StageReport {
+                    name: "cost",
+                    value: cost,
+                    proven: gap <= 0.0,
+                },
+            ],
+            bound: Some(bound),
+            parts: 1,
+            variables: 0,
+            constraints: 0,
+            seconds: start.elapsed().as_secs_f64(),
+            backend: options.backend.name(),
+            warnings: vec![format!(
+                "closed by a heuristic plan within {:.2}% of the node-cost bound (requested gap {:.2}%); \
+                 moves and soft preferences were not optimised",
+                gap * 100.0,
+                options.gap * 100.0
+            )],
+        },
+        plan,
+    }
 }
 
 /// Groups items into independent parts: items sharing an eligible node, or tied by a rule.
@@ -213,10 +291,23 @@ fn solve_part(
     items: &Items<'_>,
     ids: &[usize],
     options: &SolveOptions,
+    all_placed: bool,
     start: Instant,
     deadline: Option<Instant>,
 ) -> PartResult {
     let f = formulation::build(problem, items, ids);
+    // Pods placed per item (in part order) when a heuristic plan proved every pod placeable.
+    let every_pod: Vec<f64> = ids
+        .iter()
+        .map(|&i| {
+            let item = &items.items[i];
+            if item.eligible.is_empty() {
+                0.0
+            } else {
+                item.count as f64
+            }
+        })
+        .collect();
     let mut result = PartResult {
         values: vec![Vec::new(); ids.len()],
         item_ids: ids.to_vec(),
@@ -241,6 +332,18 @@ fn solve_part(
     let mut constraints: Vec<Constraint> = f.constraints.clone();
     let mut last_values: Option<Vec<f64>> = None;
     for (name, objective, maximise) in stages {
+        if name == "placed" && all_placed {
+            // Proven by the heuristic plan: keep it as a constraint, no solve needed.
+            let value: f64 = ids
+                .iter()
+                .zip(&every_pod)
+                .filter(|(i, _)| items.items[**i].conditional_on.is_none())
+                .map(|(&i, &count)| items.items[i].weight * count)
+                .sum();
+            constraints.push(objective.geq(value - 0.5));
+            result.stages.push((name, value, Outcome::Optimal));
+            continue;
+        }
         let limits = Limits {
             time: remaining(deadline),
             gap: options.gap,
@@ -264,7 +367,11 @@ fn solve_part(
                     // Stop early when the incumbent meets the sum bound: it is optimal.
                     // Only when every pod is placed: then the load is the same in every plan of
                     // this stage, and the bound holds for all of them.
-                    let placed = last_values.as_ref().map(|values| placed_counts(&f, values));
+                    let placed = if all_placed {
+                        Some(every_pod.clone())
+                    } else {
+                        last_values.as_ref().map(|values| placed_counts(&f, values))
+                    };
                     let all_placed = placed.as_ref().is_some_and(|placed| {
                         f.item_ids.iter().zip(placed).all(|(&i, &count)| {
                             let item = &items.items[i];
@@ -400,6 +507,7 @@ fn assemble(
     problem: &Problem,
     items: &Items<'_>,
     results: Vec<PartResult>,
+    reference: Reference,
     options: &SolveOptions,
     start: Instant,
 ) -> Solution {
@@ -498,31 +606,53 @@ fn assemble(
             failed || violations.is_empty(),
             "solver plan fails verify: {violations:#?}"
         );
-        plan = greedy::schedule(problem, Strategy::KubeScheduler);
-        if unsolved_in_time {
-            plan.status = Status::TimeLimit;
-        }
+        plan = match &reference.plan {
+            Some(reference) => reference.clone(),
+            None => greedy::schedule(problem, Strategy::KubeScheduler),
+        };
+        plan.status = if unsolved_in_time {
+            Status::TimeLimit
+        } else {
+            Status::Heuristic
+        };
     }
-    // A plan stopped early (time limit or gap) may be worse than the greedy reference; the
-    // reference is then returned, so the optimiser is never behind kube-scheduler.
-    if plan.status != Status::Optimal && plan.status != Status::Heuristic {
-        let greedy_plan = greedy::schedule(problem, Strategy::KubeScheduler);
+    // A plan stopped early (time limit or gap) may be worse than the best heuristic plan, which
+    // is then returned: the optimiser is never behind kube-scheduler (one of the heuristics).
+    if plan.status != Status::Optimal
+        && let Some(reference) = &reference.plan
+    {
         let (ours, theirs) = (
             plan.placed_weight(problem),
-            greedy_plan.placed_weight(problem),
+            reference.placed_weight(problem),
         );
         let better = theirs > ours + 1e-9
             || ((theirs - ours).abs() <= 1e-9
-                && greedy_plan.cost(problem) < plan.cost(problem) - 1e-9);
+                && reference.cost(problem) < plan.cost(problem) - 1e-9);
         if better {
             warnings.push(format!(
-                "the solver stopped ({}) at a plan behind the greedy reference (placed weight {ours} vs {theirs}); the greedy plan is returned",
-                plan.status.name()
+                "the solver stopped ({}) at a plan behind the best heuristic plan (placed weight {ours} vs {theirs}, cost {} vs {}); the heuristic plan is returned",
+                plan.status.name(),
+                plan.cost(problem),
+                reference.cost(problem)
             ));
             let status = plan.status;
-            plan = greedy_plan;
+            plan = reference.clone();
             plan.status = status;
         }
+    }
+    // Every placeable pod placed and a cost bound known: an unproven plan reports the gap it is
+    // proven to be within.
+    if let Some(bound) = reference.bound
+        && options.objective == Objective::Cost
+        && !matches!(plan.status, Status::Optimal | Status::Infeasible)
+        && incumbent::places_every_placeable_pod(items, &plan)
+    {
+        let measured = incumbent::relative_gap(plan.cost(problem), bound);
+        let gap = match plan.status {
+            Status::Feasible { gap } => gap.min(measured),
+            _ => measured,
+        };
+        plan.status = Status::Feasible { gap };
     }
     let bound = stage_totals.last().filter(|s| s.proven).map(|s| s.value);
     Solution {
