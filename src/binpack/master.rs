@@ -114,11 +114,11 @@ pub fn solve(
         }
         if entering.is_none() || !bland {
             for (id, (p, &c)) in pool.iter().zip(&costs).enumerate() {
-                let rc = c
-                    - p.iter()
-                        .zip(&y)
-                        .map(|(&a, &v)| f64::from(a) * v)
-                        .sum::<f64>();
+                let rc = c - p
+                    .iter()
+                    .zip(&y)
+                    .map(|(&a, &v)| f64::from(a) * v)
+                    .sum::<f64>();
                 if rc < best - 1e-12 && !basis.contains(&id) {
                     best = rc;
                     entering = Some(id);

@@ -161,7 +161,7 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
     }
     // Plain diving, then diving towards a packing in `lower_bound` bins (whose total waste
     // bounds every bin's).
-    let mut dived = dive(&types, &mut pool, &lp, &max_copies, &in_time, None);
+    let mut dived = dive(&types, &mut pool, &lp, &max_copies, &in_time, None, None);
     if dived.as_ref().is_none_or(|d| d.len() > lower_bound)
         && let Some(targeted) = dive(
             &types,
@@ -170,6 +170,7 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
             &max_copies,
             &in_time,
             Some(lower_bound),
+            None,
         )
         && dived.as_ref().is_none_or(|d| targeted.len() < d.len())
     {
@@ -183,22 +184,59 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
             return result(packing, lower_bound, lp_bound, "diving");
         }
     }
-    // Price-and-branch over every pattern generated.
-    if in_time()
-        && let Some(patterns) = price_and_branch(
-            &types,
-            &pool,
-            packing.len(),
-            lower_bound,
-            options.backend,
-            deadline,
-        )
-        && patterns.len() < packing.len()
-    {
-        packing = to_packing(&patterns, &members);
-        if packing.len() <= lower_bound {
-            return result(packing, lower_bound, lp_bound, "price-and-branch");
+    // Price-and-branch over every pattern generated, with a third of the time left; then
+    // targeted dives that differ from the first at one bin each (a wider pool as well); then
+    // price-and-branch again over the wider pool.
+    let share = |fraction: f64| {
+        deadline.map(|d| {
+            Instant::now()
+                + d.saturating_duration_since(Instant::now())
+                    .mul_f64(fraction)
+        })
+    };
+    let price_and_branch_within = |packing: &mut Vec<Vec<usize>>, pool: &[Pattern], until| {
+        if in_time()
+            && let Some(patterns) = price_and_branch(
+                &types,
+                pool,
+                packing.len(),
+                lower_bound,
+                options.backend,
+                until,
+            )
+            && patterns.len() < packing.len()
+        {
+            *packing = to_packing(&patterns, &members);
         }
+        packing.len() <= lower_bound
+    };
+    if price_and_branch_within(&mut packing, &pool, share(1.0 / 3.0)) {
+        return result(packing, lower_bound, lp_bound, "price-and-branch");
+    }
+    let dives_until = share(2.0 / 3.0);
+    let dives_in_time = || dives_until.is_none_or(|d| Instant::now() < d);
+    for depth in 0..lower_bound {
+        if !dives_in_time() {
+            break;
+        }
+        if let Some(found) = dive(
+            &types,
+            &mut pool,
+            &lp,
+            &max_copies,
+            &dives_in_time,
+            Some(lower_bound),
+            Some(depth),
+        ) && found.len() < packing.len()
+        {
+            packing = to_packing(&found, &members);
+            if packing.len() <= lower_bound {
+                return result(packing, lower_bound, lp_bound, "diving");
+            }
+        }
+    }
+    if price_and_branch_within(&mut packing, &pool, deadline) {
+        return result(packing, lower_bound, lp_bound, "price-and-branch");
     }
     result(packing, lower_bound, lp_bound, "open")
 }
@@ -221,7 +259,8 @@ fn dominant_dimension(instance: &Instance) -> Option<usize> {
 }
 
 /// Fixes the pattern the LP uses most (as many whole copies as it has), re-solves the residual,
-/// and repeats until every item is packed. With a `target` number of bins, only patterns whose
+/// and repeats until every item is packed. With a `discrepancy` of `k`, step `k` fixes the
+/// second-best pattern instead (limited discrepancy search). With a `target` number of bins, only patterns whose
 /// waste fits the waste a `target`-bin packing can have are generated and fixed (others cost
 /// more than the target allows); the dive gives up when the budget runs out.
 fn dive(
@@ -231,11 +270,13 @@ fn dive(
     max_copies: &[u32],
     in_time: &impl Fn() -> bool,
     target: Option<usize>,
+    discrepancy: Option<usize>,
 ) -> Option<Vec<Pattern>> {
     let mut residual = types.demand.clone();
     let mut chosen: Vec<Pattern> = Vec::new();
     let mut lp = first.clone();
     let mut first_round = target.is_none();
+    let mut step = 0usize;
     loop {
         if residual.iter().all(|&d| d == 0) {
             return Some(chosen);
@@ -295,13 +336,18 @@ fn dive(
             );
         }
         first_round = false;
-        let (index, value) = lp
+        let mut ranked: Vec<(usize, f64)> = lp
             .values
             .iter()
             .copied()
             .enumerate()
             .filter(|(i, v)| *v > 1e-9 && full_enough(&pool[*i]))
-            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+            .collect();
+        // Largest value first; ties by pool index (deterministic).
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let pick = usize::from(discrepancy == Some(step) && ranked.len() > 1);
+        step += 1;
+        let (index, value) = *ranked.get(pick)?;
         let pattern = pool.get(index)?.clone();
         let copies = if value >= 1.0 - 1e-6 {
             (value + 1e-6).floor() as u32
