@@ -204,7 +204,20 @@ pub fn verify(problem: &Problem, plan: &Plan, options: VerifyOptions) -> Vec<Vio
             );
         }
     }
-    let ns_labels = |ns: &str| problem.namespace_labels(ns);
+    // Namespace labels, computed once per namespace (pairs of pods look them up).
+    let namespace_labels: BTreeMap<&str, BTreeMap<String, String>> = pods
+        .iter()
+        .map(|p| {
+            let ns = p.template.namespace.as_str();
+            (ns, problem.namespace_labels(ns))
+        })
+        .collect();
+    let no_labels = BTreeMap::new();
+    let ns_labels = |ns: &str| namespace_labels.get(ns).unwrap_or(&no_labels);
+    // Only pods with anti-affinity terms can exclude others.
+    let with_anti_affinity: Vec<usize> = (0..pods.len())
+        .filter(|&j| !pods[j].template.anti_affinity.is_empty())
+        .collect();
 
     for (k, pod) in pods.iter().enumerate().filter(|(_, p)| p.checked) {
         let node = &problem.nodes[pod.node];
@@ -310,7 +323,15 @@ pub fn verify(problem: &Problem, plan: &Plan, options: VerifyOptions) -> Vec<Vio
             }
         }
         // Anti-affinity, both directions.
-        for (j, other) in pods.iter().enumerate() {
+        let all: Vec<usize>;
+        let others: &[usize] = if t.anti_affinity.is_empty() {
+            &with_anti_affinity
+        } else {
+            all = (0..pods.len()).collect();
+            &all
+        };
+        for &j in others {
+            let other = &pods[j];
             if j == k {
                 continue;
             }

@@ -111,6 +111,33 @@ proptest! {
     }
 
     #[test]
+    fn a_solve_with_a_gap_is_within_that_gap_of_the_optimum(s in scenario(SMALL)) {
+        let problem = s.problem();
+        let exact = checked_solve(&problem, &options());
+        let gap = 0.25;
+        let loose = solve(&problem, &SolveOptions { gap, ..options() });
+        let violations = verify(&problem, &loose.plan, VerifyOptions::default());
+        prop_assert!(violations.is_empty(), "{violations:#?}");
+        let (o, e) = (objective(&problem, &loose.plan), objective(&problem, &exact.plan));
+        // The first stage short of its optimum is within the claimed gap of it.
+        let claimed = match loose.plan.status {
+            Status::Optimal => 0.0,
+            Status::Feasible { gap } => gap,
+            _ => return Ok(()), // no claim to check
+        };
+        prop_assert!(claimed <= gap + 1e-9 || loose.report.warnings.iter().any(|w| w.contains("heuristic")), "claimed gap {claimed}");
+        prop_assert!(o.0 <= e.0 + 1e-9, "placed weight {} above the optimum {}", o.0, e.0);
+        if o.0 < e.0 - 1e-9 {
+            prop_assert!(o.0 >= e.0 * (1.0 - claimed) - 1e-6, "placed weight {} claims gap {claimed}, optimum {}", o.0, e.0);
+        } else {
+            prop_assert!(e.1 >= o.1 * (1.0 - claimed) - 1e-6, "cost {} claims gap {claimed} but the optimum is {}: {:?}\n{}", o.1, e.1, loose.report, s.text());
+        }
+        if let Some(bound) = loose.report.bound.filter(|_| loose.report.stages.last().is_some_and(|s| s.name == "cost")) {
+            prop_assert!(bound <= e.1 + 1e-6, "cost bound {bound} above the optimum {}", e.1);
+        }
+    }
+
+    #[test]
     fn tiny_problems_match_brute_force(s in scenario(TINY)) {
         let problem = s.problem();
         let solution = checked_solve(&problem, &options());

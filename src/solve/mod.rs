@@ -158,8 +158,26 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
         }
         // With a gap to work to, a heuristic plan within the gap of the bound ends the solve.
         if options.gap > 0.0 && options.objective == Objective::Cost && gap <= options.gap {
-            return within_gap(problem, plan.clone(), cost, bound, gap, options, start);
+            let note = format!(
+                "closed by a heuristic plan within {:.2}% of the node-cost bound (requested gap {:.2}%); moves and soft preferences were not optimised",
+                gap * 100.0,
+                options.gap * 100.0
+            );
+            return heuristic_solution(problem, plan.clone(), Some(bound), note, options, start);
         }
+    }
+    // A compact program this large cannot be built and solved within a time limit on one
+    // core (250 nodes × 241 Deployments gave no solution in 60 s); the heuristic plan is the
+    // answer, with its proven gap when known.
+    let count_variables: usize = items.items.iter().map(|i| i.eligible.len()).sum();
+    if options.time_limit.is_some()
+        && count_variables > LARGEST_COMPACT_PROGRAM
+        && let Some(plan) = heuristic.as_ref()
+    {
+        let note = format!(
+            "the program would have {count_variables} count variables (limit {LARGEST_COMPACT_PROGRAM} with a time limit); the best heuristic plan is returned"
+        );
+        return heuristic_solution(problem, plan.clone(), bound, note, options, start);
     }
     let parts = if options.decompose {
         components(problem, &items)
@@ -192,44 +210,48 @@ struct Reference {
     bound: Option<f64>,
 }
 
-/// The solution when the heuristic plan is within the requested gap: placement proven (every
-/// placeable pod is placed), cost within `gap` of `bound`, later stages not optimised.
-fn within_gap(
+/// Count variables above which a time-limited solve returns the heuristic plan directly.
+pub const LARGEST_COMPACT_PROGRAM: usize = 40_000;
+
+/// A heuristic plan as the solution. With a cost `bound` (every placeable pod placed): the
+/// placement stage is proven and the status carries the cost's proven gap; without one: the
+/// status is `Heuristic`. Later stages (moves, soft preferences) are not optimised.
+fn heuristic_solution(
     problem: &Problem,
     mut plan: Plan,
-    cost: f64,
-    bound: f64,
-    gap: f64,
+    bound: Option<f64>,
+    note: String,
     options: &SolveOptions,
     start: Instant,
 ) -> Solution {
-    plan.status = Status::Feasible { gap };
+    let cost = plan.cost(problem);
+    let mut stages = vec![StageReport {
+        name: "placed",
+        value: plan.placed_weight(problem),
+        proven: bound.is_some(),
+    }];
+    match bound {
+        Some(bound) => {
+            let gap = incumbent::relative_gap(cost, bound);
+            plan.status = Status::Feasible { gap };
+            stages.push(StageReport {
+                name: "cost",
+                value: cost,
+                proven: gap <= 0.0,
+            });
+        }
+        None => plan.status = Status::Heuristic,
+    }
     Solution {
         report: SolveReport {
-            stages: vec![
-                StageReport {
-                    name: "placed",
-                    value: plan.placed_weight(problem),
-                    proven: true,
-                },
-                StageReport {
-                    name: "cost",
-                    value: cost,
-                    proven: gap <= 0.0,
-                },
-            ],
-            bound: Some(bound),
+            stages,
+            bound,
             parts: 1,
             variables: 0,
             constraints: 0,
             seconds: start.elapsed().as_secs_f64(),
             backend: options.backend.name(),
-            warnings: vec![format!(
-                "closed by a heuristic plan within {:.2}% of the node-cost bound (requested gap {:.2}%); \
-                 moves and soft preferences were not optimised",
-                gap * 100.0,
-                options.gap * 100.0
-            )],
+            warnings: vec![note],
         },
         plan,
     }
@@ -635,9 +657,10 @@ fn assemble(
                 plan.cost(problem),
                 reference.cost(problem)
             ));
-            let status = plan.status;
+            // The solver's status described its own plan: this one is a heuristic's (its gap
+            // is measured below when a bound is known).
             plan = reference.clone();
-            plan.status = status;
+            plan.status = Status::Heuristic;
         }
     }
     // Every placeable pod placed and a cost bound known: an unproven plan reports the gap it is
@@ -654,7 +677,18 @@ fn assemble(
         };
         plan.status = Status::Feasible { gap };
     }
-    let bound = stage_totals.last().filter(|s| s.proven).map(|s| s.value);
+    // The bound of the last stage: its value when proven; for an unproven cost stage, or one the
+    // solver never reached, the resource-cover bound.
+    let cost_not_proven = match stage_totals.last() {
+        Some(stage) if stage.name == "cost" => !stage.proven,
+        Some(stage) => stage.name == "placed" && options.objective == Objective::Cost,
+        None => false,
+    };
+    let bound = if cost_not_proven {
+        reference.bound
+    } else {
+        stage_totals.last().filter(|s| s.proven).map(|s| s.value)
+    };
     Solution {
         plan,
         report: SolveReport {
