@@ -140,6 +140,7 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
         demand: members.iter().map(|m| m.len() as u32).collect(),
         capacity: dims.iter().map(|&d| instance.capacity[d]).collect(),
         min_fill: vec![0; dims.len()],
+        deadline,
     };
     let max_copies: Vec<u32> = (0..types.sizes.len())
         .map(|t| types.max_copies(t))
@@ -319,6 +320,7 @@ fn dive(
                 demand: residual.clone(),
                 capacity: types.capacity.clone(),
                 min_fill: min_fill.clone(),
+                deadline: types.deadline,
             };
             // Types with no demand left get a dummy copy bound of 1 (their rows are satisfied).
             let sub_copies: Vec<u32> = (0..sub.sizes.len())

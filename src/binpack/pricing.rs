@@ -1,5 +1,7 @@
 //! Pricing: the most valuable pattern for given duals (a bounded knapsack).
 
+use std::time::Instant;
+
 use super::master::Pattern;
 
 /// Item types: size per dimension and how many items there are.
@@ -14,6 +16,8 @@ pub struct Types {
     /// Least load per dimension a pattern must have (0: any); set when looking for a packing
     /// with a given number of bins, whose total waste bounds each bin's.
     pub min_fill: Vec<i64>,
+    /// When the multi-dimensional search must stop (its pattern is then not proven best).
+    pub deadline: Option<Instant>,
 }
 
 impl Types {
@@ -138,6 +142,7 @@ impl Types {
             current: Pattern,
             load: Vec<i64>,
             nodes: usize,
+            out_of_time: bool,
         }
         impl Search<'_> {
             fn bound(&self, from: usize, value: f64) -> f64 {
@@ -184,8 +189,14 @@ impl Types {
                     self.best = value;
                     self.best_pattern = self.current.clone();
                 }
+                if self.nodes % 4096 == 0
+                    && self.types.deadline.is_some_and(|d| Instant::now() >= d)
+                {
+                    self.out_of_time = true;
+                }
                 if from == self.order.len()
                     || self.nodes > 2_000_000
+                    || self.out_of_time
                     || self.bound(from, value) <= self.best + 1e-12
                 {
                     return;
@@ -222,10 +233,11 @@ impl Types {
             current: vec![0; self.sizes.len()],
             load: vec![0; dims],
             nodes: 0,
+            out_of_time: false,
         };
         search.best = f64::NEG_INFINITY;
         search.run(0, 0.0);
-        let exact = search.nodes <= 2_000_000;
+        let exact = search.nodes <= 2_000_000 && !search.out_of_time;
         (search.best > f64::NEG_INFINITY).then_some((search.best_pattern, search.best, exact))
     }
 }
@@ -241,6 +253,7 @@ mod tests {
             demand: vec![1, 2, 2],
             capacity: vec![10],
             min_fill: vec![0],
+            deadline: None,
         };
         let (pattern, value, exact) = types.price(&[0.6, 0.5, 0.45]).unwrap();
         assert_eq!(pattern, [1, 0, 1]); // 6 + 4 = 10 → 1.05 beats 5 + 5 → 1.0
@@ -250,6 +263,7 @@ mod tests {
             demand: vec![1, 2, 2],
             capacity: vec![10, 10],
             min_fill: vec![0, 0],
+            deadline: None,
         };
         let (pattern, _, _) = two.price(&[0.6, 0.5, 0.45]).unwrap();
         assert_eq!(pattern, [1, 0, 1]);
