@@ -293,7 +293,7 @@ pub fn verify(problem: &Problem, plan: &Plan, options: VerifyOptions) -> Vec<Vio
                         term,
                         &t.namespace,
                         &other.template.namespace,
-                        &labels,
+                        labels,
                         &other.template.labels,
                     )
                 })
@@ -347,7 +347,7 @@ pub fn verify(problem: &Problem, plan: &Plan, options: VerifyOptions) -> Vec<Vio
                         term,
                         &t.namespace,
                         &other.template.namespace,
-                        &other_ns,
+                        other_ns,
                         &other.template.labels,
                     )
                 {
@@ -373,7 +373,7 @@ pub fn verify(problem: &Problem, plan: &Plan, options: VerifyOptions) -> Vec<Vio
                         term,
                         &other.template.namespace,
                         &t.namespace,
-                        &own_ns,
+                        own_ns,
                         &t.labels,
                     )
                 {

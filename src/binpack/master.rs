@@ -70,8 +70,17 @@ pub fn solve(
         binv[t][t] = 1.0 / f64::from(pool[basis[t]][t]);
     }
     let d: Vec<f64> = demand.iter().map(|&x| f64::from(x)).collect();
-    // Pattern costs, computed once per pattern (the pool is scanned every iteration).
+    // Pattern costs and nonzeros, computed once per pattern (the pool is scanned every
+    // iteration; a pattern holds a few of the many types).
     let mut costs: Vec<f64> = pool.iter().map(cost_of).collect();
+    let sparse = |p: &Pattern| -> Vec<(usize, f64)> {
+        p.iter()
+            .enumerate()
+            .filter(|(_, a)| **a > 0)
+            .map(|(t, &a)| (t, f64::from(a)))
+            .collect()
+    };
+    let mut nonzeros: Vec<Vec<(usize, f64)>> = pool.iter().map(sparse).collect();
     let mut lower_bound: f64 = 0.0;
     let mut degenerate_steps = 0usize;
     let mut iterations = 0usize;
@@ -113,12 +122,8 @@ pub fn solve(
             }
         }
         if entering.is_none() || !bland {
-            for (id, (p, &c)) in pool.iter().zip(&costs).enumerate() {
-                let rc = c - p
-                    .iter()
-                    .zip(&y)
-                    .map(|(&a, &v)| f64::from(a) * v)
-                    .sum::<f64>();
+            for (id, (entries, &c)) in nonzeros.iter().zip(&costs).enumerate() {
+                let rc = c - entries.iter().map(|&(t, a)| a * y[t]).sum::<f64>();
                 if rc < best - 1e-12 && !basis.contains(&id) {
                     best = rc;
                     entering = Some(id);
@@ -142,6 +147,7 @@ pub fn solve(
                     if value <= pattern_cost + 1e-9 || pool.contains(&pattern) {
                         return finish(exact, lower_bound, pool);
                     }
+                    nonzeros.push(sparse(&pattern));
                     pool.push(pattern);
                     costs.push(pattern_cost);
                     entering = Some(pool.len() - 1);

@@ -189,7 +189,7 @@ impl Types {
                     self.best = value;
                     self.best_pattern = self.current.clone();
                 }
-                if self.nodes % 4096 == 0
+                if self.nodes.is_multiple_of(4096)
                     && self.types.deadline.is_some_and(|d| Instant::now() >= d)
                 {
                     self.out_of_time = true;

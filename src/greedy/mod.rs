@@ -82,22 +82,61 @@ pub fn schedule(problem: &Problem, strategy: Strategy) -> Plan {
         let efficiency = |n: usize| node_size(problem, n) / problem.nodes[n].cost.max(1e-9);
         nodes.sort_by(|&a, &b| efficiency(b).total_cmp(&efficiency(a)));
     }
-    // kube-scheduler puts a pod that fits nowhere aside and retries it when the cluster
-    // changes; here: pass over the queue again while the previous pass placed something.
     let mut guard = FinalStateGuard::default();
-    let mut waiting = if strategy == Strategy::DotProduct {
-        packing::fill_nodes(problem, &mut state, &mut plan, &mut guard, &nodes, queue)
+    let waiting = if strategy == Strategy::DotProduct {
+        // Pods with placement rules first, first-fit (rules tie them to other pods and
+        // domains); then node-by-node filling with the rest; what is left goes first-fit.
+        let (ruled, free): (Vec<_>, Vec<_>) = queue
+            .into_iter()
+            .partition(|&(g, _)| has_placement_rules(&problem.groups[g].template));
+        let mut left = place_in_turn(
+            problem, &mut state, &mut plan, &mut guard, &nodes, strategy, ruled,
+        );
+        left.extend(packing::fill_nodes(
+            problem, &mut state, &mut plan, &mut guard, &nodes, free,
+        ));
+        left
     } else {
         queue
     };
+    place_in_turn(
+        problem, &mut state, &mut plan, &mut guard, &nodes, strategy, waiting,
+    );
+    plan
+}
+
+/// Whether a pod's placement depends on other pods or domains: hard spread, required pod
+/// affinity or anti-affinity.
+fn has_placement_rules(template: &PodTemplate) -> bool {
+    template.spread.iter().any(|c| c.hard)
+        || !template.affinity.is_empty()
+        || !template.anti_affinity.is_empty()
+}
+
+/// Places the `waiting` pods one at a time; kube-scheduler puts a pod that fits nowhere aside
+/// and retries it when the cluster changes: here, passes over the pods left while the previous
+/// pass placed something. Returns the pods left (their reasons recorded in `plan`).
+fn place_in_turn<'p>(
+    problem: &'p Problem,
+    state: &mut ClusterState<'p>,
+    plan: &mut Plan,
+    guard: &mut FinalStateGuard,
+    nodes: &[usize],
+    strategy: Strategy,
+    mut waiting: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    let first_fit = matches!(
+        strategy,
+        Strategy::FirstFitDecreasing | Strategy::DotProduct
+    );
     loop {
         let mut still_waiting = Vec::new();
         for (g, i) in waiting.iter().copied() {
             let group = &problem.groups[g];
             let template = &group.template;
-            let filter = PodFilter::new(template, &state);
-            let check = guard.check(problem, &state, template);
-            let allowed = |n: usize| filter.feasible(&state, n) && check.allows(n);
+            let filter = PodFilter::new(template, &*state);
+            let check = guard.check(problem, &*state, template);
+            let allowed = |n: usize| filter.feasible(&*state, n) && check.allows(n);
             let chosen = if first_fit {
                 nodes.iter().copied().find(|&n| allowed(n))
             } else {
@@ -107,7 +146,7 @@ pub fn schedule(problem: &Problem, strategy: Strategy) -> Plan {
                 } else {
                     ScoringStrategy::LeastAllocated
                 };
-                best_node(problem, &state, template, group.kind, &feasible, scoring)
+                best_node(problem, &*state, template, group.kind, &feasible, scoring)
             };
             match chosen {
                 Some(node) => {
@@ -121,7 +160,7 @@ pub fn schedule(problem: &Problem, strategy: Strategy) -> Plan {
                         .iter()
                         .map(|&n| {
                             let reasons: Vec<String> = filter
-                                .rejections(&state, n, true)
+                                .rejections(&*state, n, true)
                                 .into_iter()
                                 .flat_map(|r| r.reasons)
                                 .collect();
@@ -139,11 +178,10 @@ pub fn schedule(problem: &Problem, strategy: Strategy) -> Plan {
             }
         }
         if still_waiting.len() == waiting.len() {
-            break;
+            return still_waiting;
         }
         waiting = still_waiting;
     }
-    plan
 }
 
 /// A node's size for first-fit decreasing: the sum over resources of its allocatable relative to

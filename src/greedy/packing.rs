@@ -38,6 +38,25 @@ pub(super) fn fill_nodes<'p>(
     for pods in &mut pending {
         pods.reverse(); // pop() takes them in queue order
     }
+    // Each resource weighs as much as it is scarce: requested over allocatable, cluster-wide.
+    let resources = problem.resources.len();
+    let scarcity: Vec<f64> = (0..resources)
+        .map(|r| {
+            let requested: f64 = queue
+                .iter()
+                .map(|&(g, _)| problem.groups[g].template.requests[r] as f64)
+                .sum();
+            let allocatable: f64 = nodes
+                .iter()
+                .map(|&n| problem.nodes[n].allocatable[r] as f64)
+                .sum();
+            if allocatable > 0.0 {
+                requested / allocatable
+            } else {
+                0.0
+            }
+        })
+        .collect();
     for &n in nodes {
         let allocatable = &problem.nodes[n].allocatable;
         let mut refused: BTreeSet<usize> = BTreeSet::new();
@@ -64,8 +83,11 @@ pub(super) fn fill_nodes<'p>(
                             .iter()
                             .zip(&free)
                             .zip(allocatable)
-                            .filter(|(_, a)| **a > 0)
-                            .map(|((&r, &f), &a)| (r as f64 / a as f64) * (f as f64 / a as f64))
+                            .zip(&scarcity)
+                            .filter(|((_, a), _)| **a > 0)
+                            .map(|(((&r, &f), &a), &w)| {
+                                w * (r as f64 / a as f64) * (f as f64 / a as f64)
+                            })
                             .sum();
                         (template.priority, score, g)
                     })
