@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{SMALL, Scenario, TINY, brute_force, cases, objective, planted, scenario};
+use common::{
+    SMALL, Scenario, TINY, brute_force, cases, objective, planted, scenario, verified_solve,
+};
 use podplan::greedy::{self, Strategy};
 use podplan::model::Problem;
 use podplan::plan::{Plan, Status};
@@ -21,30 +23,10 @@ fn options() -> SolveOptions {
     }
 }
 
-/// Solves and checks the plan: valid, every pod present once, honest status.
+/// Solves, checks the plan (see `verified_solve`) and that it claims to be optimal.
 fn checked_solve(problem: &Problem, options: &SolveOptions) -> Solution {
-    let solution = solve(problem, options);
-    let violations = verify(
-        problem,
-        &solution.plan,
-        VerifyOptions {
-            allow_moves: options.allow_moves,
-        },
-    );
-    assert!(
-        violations.is_empty(),
-        "optimiser plan violates {violations:#?}"
-    );
-    assert!(
-        solution.report.warnings.is_empty(),
-        "{:?}",
-        solution.report.warnings
-    );
+    let solution = verified_solve(problem, options);
     assert_eq!(solution.plan.status, Status::Optimal);
-    assert_eq!(
-        solution.plan.placed_count() + solution.plan.unplaced_count(problem),
-        problem.pending_pod_count()
-    );
     solution
 }
 

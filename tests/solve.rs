@@ -10,34 +10,15 @@ use podplan::greedy::{self, Strategy};
 use podplan::manifest::load_str;
 use podplan::model::Problem;
 use podplan::plan::{Plan, Status};
-use podplan::solve::{Objective, Solution, SolveOptions, solve};
+use podplan::solve::{Objective, SolveOptions, solve};
 use podplan::verify::{VerifyOptions, verify};
+
+use common::verified_solve;
 
 fn fixture(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
-}
-
-fn solved(problem: &Problem, options: &SolveOptions) -> Solution {
-    let solution = solve(problem, options);
-    let violations = verify(
-        problem,
-        &solution.plan,
-        VerifyOptions {
-            allow_moves: options.allow_moves,
-        },
-    );
-    assert!(
-        violations.is_empty(),
-        "optimiser plan violates: {violations:#?}"
-    );
-    assert!(
-        solution.report.warnings.is_empty(),
-        "{:?}",
-        solution.report.warnings
-    );
-    solution
 }
 
 fn node_names(problem: &Problem, plan: &Plan, group: &str) -> Vec<String> {
@@ -57,7 +38,7 @@ fn seed_deployments_are_co_located() {
         seed.join("backend-deployment.yaml"),
     ])
     .unwrap();
-    let solution = solved(&problem, &SolveOptions::default());
+    let solution = verified_solve(&problem, &SolveOptions::default());
     assert_eq!(solution.plan.status, Status::Optimal);
     assert_eq!(solution.plan.placed_count(), 6);
     let front = node_names(&problem, &solution.plan, "frontend-deployment");
@@ -108,7 +89,7 @@ fn fewest_nodes_on_a_packing_greedy_spreads() {
         deployment("big", 4, "2", ""),
         deployment("small", 4, "1", "")
     ));
-    let solution = solved(&p, &SolveOptions::default());
+    let solution = verified_solve(&p, &SolveOptions::default());
     assert_eq!(solution.plan.status, Status::Optimal);
     assert_eq!(solution.plan.placed_count(), 8);
     assert_eq!(solution.plan.used_nodes(&p).len(), 3);
@@ -131,7 +112,7 @@ fn priority_decides_who_gets_the_last_room() {
         deployment("vip", 1, "3", "      priorityClassName: high\n")
     );
     let p = problem(&text);
-    let solution = solved(&p, &SolveOptions::default());
+    let solution = verified_solve(&p, &SolveOptions::default());
     assert_eq!(node_names(&p, &solution.plan, "vip"), ["n0"]);
     assert_eq!(
         solution.plan.placed_count(),
@@ -151,9 +132,9 @@ fn balance_spreads_what_cost_packs() {
         nodes(2, "4", |_| "a"),
         deployment("web", 4, "1", "")
     ));
-    let cost = solved(&p, &SolveOptions::default());
+    let cost = verified_solve(&p, &SolveOptions::default());
     assert_eq!(cost.plan.used_nodes(&p).len(), 1);
-    let balance = solved(
+    let balance = verified_solve(
         &p,
         &SolveOptions {
             objective: Objective::Balance,
@@ -177,7 +158,7 @@ fn hard_rules_hold_in_the_optimum() {
         nodes(8, "4", |i| if i < 5 { "a" } else { "b" }),
         deployment("web", 6, "1", anti)
     ));
-    let solution = solved(&p, &SolveOptions::default());
+    let solution = verified_solve(&p, &SolveOptions::default());
     assert_eq!(solution.plan.status, Status::Optimal);
     assert_eq!(solution.plan.placed_count(), 6);
     assert_eq!(solution.plan.used_nodes(&p).len(), 6);
@@ -194,12 +175,12 @@ fn node_pools_give_the_cheapest_mix_with_daemonset_overhead() {
     let daemon = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: c, resources: {requests: {cpu: 500m}}}]}\n---\n";
     // Without the DaemonSet: one large node (cost 3) holds 8 × 1 cpu.
     let p = problem(&format!("{pools}{}", deployment("web", 8, "1", "")));
-    let solution = solved(&p, &SolveOptions::default());
+    let solution = verified_solve(&p, &SolveOptions::default());
     assert_eq!(solution.plan.placed_count(), 8);
     assert_eq!(solution.plan.cost(&p), 3.0);
     // With 500m of DaemonSet per node: a large node holds 7, a small one 1: 3 + 1 = 4.
     let p = problem(&format!("{pools}{daemon}{}", deployment("web", 8, "1", "")));
-    let solution = solved(&p, &SolveOptions::default());
+    let solution = verified_solve(&p, &SolveOptions::default());
     let web = p.groups.iter().position(|g| g.name == "web").unwrap();
     assert_eq!(solution.plan.placements[web].iter().flatten().count(), 8);
     assert_eq!(solution.plan.cost(&p), 4.0);
@@ -231,10 +212,10 @@ fn fewest_moves_to_free_a_node() {
         running("p2", "n0"),
         running("p3", "n1")
     ));
-    let stay = solved(&p, &SolveOptions::default());
+    let stay = verified_solve(&p, &SolveOptions::default());
     assert_eq!(stay.plan.moves(&p), 0);
     assert_eq!(stay.plan.used_nodes(&p).len(), 2);
-    let moved = solved(
+    let moved = verified_solve(
         &p,
         &SolveOptions {
             allow_moves: true,
@@ -257,7 +238,7 @@ fn soft_preferences_break_ties() {
         nodes(2, "4", |i| if i == 0 { "a" } else { "b" }),
         deployment("web", 2, "1", prefer)
     ));
-    let solution = solved(&p, &SolveOptions::default());
+    let solution = verified_solve(&p, &SolveOptions::default());
     assert_eq!(node_names(&p, &solution.plan, "web"), ["n1", "n1"]);
     assert_eq!(solution.report.stages.last().unwrap().value, 20.0);
 }
@@ -298,7 +279,7 @@ fn every_conformance_case_is_solved_within_its_feasible_set() {
         let feasible = podplan::explain::explain(&problem).pods[0]
             .feasible_nodes
             .clone();
-        let solution = solved(&problem, &SolveOptions::default());
+        let solution = verified_solve(&problem, &SolveOptions::default());
         assert_eq!(solution.plan.status, Status::Optimal, "{}", file.display());
         match solution.plan.placements.iter().flatten().flatten().next() {
             Some(&n) => assert!(
@@ -328,7 +309,7 @@ fn soft_pod_affinity_and_schedule_anyway_spread_enter_the_last_stage() {
         nodes(2, "4", |_| "a"),
         deployment("web", 2, "1", prefer)
     ));
-    let solution = solved(&p, &SolveOptions::default());
+    let solution = verified_solve(&p, &SolveOptions::default());
     assert_eq!(node_names(&p, &solution.plan, "web"), ["n1", "n1"]);
     assert_eq!(
         solution.report.stages.last().unwrap().value,
@@ -342,7 +323,7 @@ fn soft_pod_affinity_and_schedule_anyway_spread_enter_the_last_stage() {
         nodes(2, "4", |_| "a"),
         deployment("web", 2, "1", &avoid)
     ));
-    let solution = solved(&p, &SolveOptions::default());
+    let solution = verified_solve(&p, &SolveOptions::default());
     assert_eq!(
         node_names(&p, &solution.plan, "web"),
         ["n1", "n1"],
@@ -357,7 +338,7 @@ fn soft_pod_affinity_and_schedule_anyway_spread_enter_the_last_stage() {
         nodes(4, "2", |i| if i < 2 { "a" } else { "b" }),
         deployment("web", 4, "1", spread)
     ));
-    let solution = solved(&p, &SolveOptions::default());
+    let solution = verified_solve(&p, &SolveOptions::default());
     assert_eq!(solution.plan.used_nodes(&p).len(), 2);
     let zones: std::collections::BTreeSet<_> = solution
         .plan

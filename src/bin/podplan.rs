@@ -217,6 +217,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("{}: {e}", args.file.display()))?;
             let mut options = podplan::binpack::BinPackOptions {
                 time_limit: Some(args.time_limit),
+                progress: std::io::stderr().is_terminal(),
                 ..Default::default()
             };
             if let Some(name) = &args.backend {

@@ -1,14 +1,20 @@
 //! Vector bin packing with proven optima: items with a size vector, identical bins.
 //!
-//! The method, strongest first where it pays:
+//! The method, cheapest first:
 //! 1. identical items are aggregated into types; a dimension that dominates the others for every
 //!    item (any bin feasible in it is feasible in all) reduces the instance to one dimension;
 //! 2. lower bounds: the sum bound and Martello–Toth's L2 per dimension;
 //! 3. an incumbent from first-fit and best-fit decreasing;
-//! 4. the LP bound of the pattern formulation by column generation (our own revised simplex
+//! 4. exhaustive patterns (see [`enumerate`]): a packing into `b` bins wastes a known amount in
+//!    all, so no bin wastes more; when few patterns fit that budget, the integer program over
+//!    all of them finds a `b`-bin packing or proves there is none (planted triplets: instantly);
+//! 5. the LP bound of the pattern formulation by column generation (our own revised simplex
 //!    for the master, a bounded knapsack for pricing), which closes most instances;
-//! 5. diving: fix the pattern the LP uses most, re-solve the residual, repeat;
-//! 6. price-and-branch: the integer master over every pattern generated, on the good_lp backend.
+//! 6. diving: fix the pattern the LP uses most, re-solve the residual, repeat; plain, then
+//!    restricted to the patterns a lower-bound packing can use;
+//! 7. the exhaustive step again at the LP bound, price-and-branch (the integer master over every
+//!    pattern generated), then limited-discrepancy dives and price-and-branch over the wider
+//!    pool, sharing the time left.
 //!
 //! ```
 //! use podplan::binpack::{Instance, BinPackOptions, solve};
@@ -22,6 +28,7 @@
 //! ```
 
 pub mod bounds;
+pub mod enumerate;
 pub mod instance;
 pub mod master;
 pub mod pricing;
@@ -38,7 +45,7 @@ use pricing::Types;
 
 use crate::plan::Status;
 use crate::solve::Backend;
-use crate::solve::backend::{self, Limits};
+use crate::solve::backend::{self, BackendError, Limits};
 
 /// How to solve.
 #[derive(Debug, Clone)]
@@ -47,6 +54,8 @@ pub struct BinPackOptions {
     pub time_limit: Option<Duration>,
     /// Backend for price-and-branch.
     pub backend: Backend,
+    /// Print each step's result on standard error.
+    pub progress: bool,
 }
 
 impl Default for BinPackOptions {
@@ -54,6 +63,7 @@ impl Default for BinPackOptions {
         BinPackOptions {
             time_limit: Some(Duration::from_secs(60)),
             backend: Backend::default(),
+            progress: false,
         }
     }
 }
@@ -90,6 +100,14 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
     let start = Instant::now();
     let deadline = options.time_limit.map(|t| start + t);
     let in_time = || deadline.is_none_or(|d| Instant::now() < d);
+    let progress = |what: &str| {
+        if options.progress {
+            eprintln!(
+                "podplan binpack: {what} at {:.2}s",
+                start.elapsed().as_secs_f64()
+            );
+        }
+    };
     let mut packing = bounds::greedy_packing(instance);
     let greedy_bins = packing.len();
     let mut lower_bound = bounds::sum_bound(instance);
@@ -145,6 +163,35 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
     let max_copies: Vec<u32> = (0..types.sizes.len())
         .map(|t| types.max_copies(t))
         .collect();
+    // Exhaustive search first when it is cheap: few patterns fit the sum bound's waste (the
+    // planted triplets have none to spare).
+    let share = |fraction: f64| {
+        deadline.map(|d| {
+            Instant::now()
+                + d.saturating_duration_since(Instant::now())
+                    .mul_f64(fraction)
+        })
+    };
+    match exhaustive(
+        &types,
+        lower_bound,
+        EARLY_EXHAUSTIVE_PATTERNS,
+        0.2,
+        options.backend,
+        &share,
+    ) {
+        Exhaustive::Packed(found) => {
+            let packing = to_packing(&found, &members);
+            return result(packing, lower_bound, None, "exhaustive patterns");
+        }
+        Exhaustive::NoneIn(bins) => {
+            lower_bound = lower_bound.max(bins + 1);
+            if packing.len() <= lower_bound {
+                return result(packing, lower_bound, None, "exhaustive patterns");
+            }
+        }
+        Exhaustive::Unknown => progress("exhaustive patterns: too many, or undecided"),
+    }
     let mut pool: Vec<Pattern> = Vec::new();
     let unit = |_: &Pattern| 1.0;
     let lp = master::solve(
@@ -157,6 +204,12 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
     );
     lower_bound = lower_bound.max((lp.lower_bound - 1e-6).ceil() as usize);
     let lp_bound = lp.converged.then_some(lp.objective);
+    progress(&format!(
+        "LP bound {:.3} ({} types, {} patterns)",
+        lp.objective,
+        types.sizes.len(),
+        pool.len()
+    ));
     if packing.len() <= lower_bound {
         return result(packing, lower_bound, lp_bound, "lp bound");
     }
@@ -177,6 +230,10 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
     {
         dived = Some(targeted);
     }
+    progress(&format!(
+        "diving: {:?} bins",
+        dived.as_ref().map(|d| d.len())
+    ));
     if let Some(dived) = dived
         && dived.len() < packing.len()
     {
@@ -185,25 +242,43 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
             return result(packing, lower_bound, lp_bound, "diving");
         }
     }
+    // Every pattern within the waste a `lower_bound`-bin packing allows, when they are few: the
+    // integer program over them settles `lower_bound` bins either way (then one more).
+    for _ in 0..2 {
+        match exhaustive(
+            &types,
+            lower_bound,
+            EXHAUSTIVE_PATTERNS,
+            0.5,
+            options.backend,
+            &share,
+        ) {
+            Exhaustive::Packed(found) => {
+                packing = to_packing(&found, &members);
+                return result(packing, lower_bound, lp_bound, "exhaustive patterns");
+            }
+            Exhaustive::NoneIn(bins) => {
+                lower_bound = lower_bound.max(bins + 1);
+                if packing.len() <= lower_bound {
+                    return result(packing, lower_bound, lp_bound, "exhaustive patterns");
+                }
+            }
+            Exhaustive::Unknown => break,
+        }
+    }
     // Price-and-branch over every pattern generated, with a third of the time left; then
     // targeted dives that differ from the first at one bin each (a wider pool as well); then
     // price-and-branch again over the wider pool.
-    let share = |fraction: f64| {
-        deadline.map(|d| {
-            Instant::now()
-                + d.saturating_duration_since(Instant::now())
-                    .mul_f64(fraction)
-        })
-    };
     let price_and_branch_within = |packing: &mut Vec<Vec<usize>>, pool: &[Pattern], until| {
         if in_time()
-            && let Some(patterns) = price_and_branch(
+            && let IntegerMaster::Packed(patterns) = price_and_branch(
                 &types,
                 pool,
                 packing.len(),
                 lower_bound,
                 options.backend,
                 until,
+                false,
             )
             && patterns.len() < packing.len()
         {
@@ -211,7 +286,9 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
         }
         packing.len() <= lower_bound
     };
-    if price_and_branch_within(&mut packing, &pool, share(1.0 / 3.0)) {
+    let pb = price_and_branch_within(&mut packing, &pool, share(1.0 / 3.0));
+    progress(&format!("price-and-branch: {} bins", packing.len()));
+    if pb {
         return result(packing, lower_bound, lp_bound, "price-and-branch");
     }
     let dives_until = share(2.0 / 3.0);
@@ -373,8 +450,82 @@ fn dive(
     }
 }
 
-/// The integer master over the pool: fewest patterns covering every demand, between the lower
-/// bound and `bins - 1`.
+/// What the exhaustive step settled.
+enum Exhaustive {
+    /// A packing in the bins asked for.
+    Packed(Vec<Pattern>),
+    /// Proof that no packing has this many bins.
+    NoneIn(usize),
+    /// Too many patterns, or out of time.
+    Unknown,
+}
+
+/// Whether `bins` bins can hold every item: over every pattern within the waste such a packing
+/// allows (when there are at most `limit`), the integer program finds one or proves none,
+/// within a `time_share` of the time left. `share(f)` is the instant a fraction `f` of the
+/// time left from now.
+fn exhaustive(
+    types: &Types,
+    bins: usize,
+    limit: usize,
+    time_share: f64,
+    backend: Backend,
+    share: &impl Fn(f64) -> Option<Instant>,
+) -> Exhaustive {
+    if share(1.0).is_some_and(|d| Instant::now() >= d) {
+        return Exhaustive::Unknown;
+    }
+    let waste: Vec<i64> = (0..types.capacity.len())
+        .map(|d| {
+            bins as i64 * types.capacity[d]
+                - types
+                    .sizes
+                    .iter()
+                    .zip(&types.demand)
+                    .map(|(s, &n)| s[d] * i64::from(n))
+                    .sum::<i64>()
+        })
+        .collect();
+    if waste.iter().any(|&w| w < 0) {
+        return Exhaustive::NoneIn(bins);
+    }
+    let Some(patterns) = enumerate::patterns_within_waste(types, &waste, limit, share(0.25)) else {
+        return Exhaustive::Unknown;
+    };
+    match price_and_branch(
+        types,
+        &patterns,
+        bins + 1,
+        bins,
+        backend,
+        share(time_share),
+        true,
+    ) {
+        IntegerMaster::Packed(found) => Exhaustive::Packed(found),
+        IntegerMaster::Infeasible => Exhaustive::NoneIn(bins),
+        IntegerMaster::Unknown => Exhaustive::Unknown,
+    }
+}
+
+/// Patterns enumerated at most for the exhaustive step (beyond, the integer program is too
+/// large to settle within seconds).
+const EXHAUSTIVE_PATTERNS: usize = 50_000;
+
+/// The same before column generation, where the step must be cheap to be worth trying.
+const EARLY_EXHAUSTIVE_PATTERNS: usize = 20_000;
+
+/// What the integer master over a pool found.
+enum IntegerMaster {
+    /// A packing.
+    Packed(Vec<Pattern>),
+    /// Proof that the pool holds no packing in the bins allowed.
+    Infeasible,
+    /// Nothing within the time (or a solver failure).
+    Unknown,
+}
+
+/// The integer master over the pool: fewest patterns covering every demand (exactly, with
+/// `partition`), between the lower bound and `bins - 1`.
 fn price_and_branch(
     types: &Types,
     pool: &[Pattern],
@@ -382,7 +533,8 @@ fn price_and_branch(
     lower_bound: usize,
     backend: Backend,
     deadline: Option<Instant>,
-) -> Option<Vec<Pattern>> {
+    partition: bool,
+) -> IntegerMaster {
     let mut variables = ProblemVariables::new();
     let lambda: Vec<Variable> = pool
         .iter()
@@ -405,7 +557,12 @@ fn price_and_branch(
             .filter(|(p, _)| p[t] > 0)
             .map(|(p, v)| f64::from(p[t]) * *v)
             .sum();
-        constraints.push(covered.geq(f64::from(types.demand[t])));
+        let demand = f64::from(types.demand[t]);
+        constraints.push(if partition {
+            covered.eq(demand)
+        } else {
+            covered.geq(demand)
+        });
     }
     let total: Expression = lambda.iter().copied().sum();
     constraints.push(total.clone().leq(incumbent as f64 - 1.0));
@@ -424,8 +581,12 @@ fn price_and_branch(
             gap: 0.0,
             threads: 1,
         },
-    )
-    .ok()?;
+    );
+    let solved = match solved {
+        Ok(solved) => solved,
+        Err(BackendError::Infeasible) => return IntegerMaster::Infeasible,
+        Err(_) => return IntegerMaster::Unknown,
+    };
     let mut residual = types.demand.clone();
     let mut chosen = Vec::new();
     for (p, value) in pool.iter().zip(&solved.values) {
@@ -439,7 +600,11 @@ fn price_and_branch(
             }
         }
     }
-    residual.iter().all(|&r| r == 0).then_some(chosen)
+    if residual.iter().all(|&r| r == 0) {
+        IntegerMaster::Packed(chosen)
+    } else {
+        IntegerMaster::Unknown
+    }
 }
 
 /// Item indices per bin from patterns over types.

@@ -195,24 +195,8 @@ pub fn raw_scores(pod: &PodTemplate, state: &ClusterState<'_>, nodes: &[usize]) 
         };
         if has_own {
             let existing_ns_labels = problem.namespace_labels(&existing.namespace);
-            for (terms, sign) in [
-                (&pod.preferred_affinity, 1),
-                (&pod.preferred_anti_affinity, -1),
-            ] {
-                for weighted in terms {
-                    if pod_matches_term(
-                        &weighted.term,
-                        &pod.namespace,
-                        &existing.namespace,
-                        &existing_ns_labels,
-                        &existing.labels,
-                    ) {
-                        add(
-                            &weighted.term.topology_key,
-                            sign * i64::from(weighted.weight),
-                        );
-                    }
-                }
+            for (key, weight) in matching_preferences(pod, existing, &existing_ns_labels) {
+                add(key, weight);
             }
         }
         for term in &existing.affinity {
@@ -226,24 +210,8 @@ pub fn raw_scores(pod: &PodTemplate, state: &ClusterState<'_>, nodes: &[usize]) 
                 add(&term.topology_key, 1);
             }
         }
-        for (terms, sign) in [
-            (&existing.preferred_affinity, 1),
-            (&existing.preferred_anti_affinity, -1),
-        ] {
-            for weighted in terms {
-                if pod_matches_term(
-                    &weighted.term,
-                    &existing.namespace,
-                    &pod.namespace,
-                    &pod_ns_labels,
-                    &pod.labels,
-                ) {
-                    add(
-                        &weighted.term.topology_key,
-                        sign * i64::from(weighted.weight),
-                    );
-                }
-            }
+        for (key, weight) in matching_preferences(existing, pod, &pod_ns_labels) {
+            add(key, weight);
         }
     }
     nodes
@@ -256,4 +224,35 @@ pub fn raw_scores(pod: &PodTemplate, state: &ClusterState<'_>, nodes: &[usize]) 
                 .sum()
         })
         .collect()
+}
+
+/// The topology key and signed weight (+ affinity, − anti-affinity) of each preferred term of
+/// `owner` that matches `target` (whose namespace has `target_ns_labels`).
+fn matching_preferences<'a>(
+    owner: &'a PodTemplate,
+    target: &PodTemplate,
+    target_ns_labels: &BTreeMap<String, String>,
+) -> Vec<(&'a str, i64)> {
+    [
+        (&owner.preferred_affinity, 1),
+        (&owner.preferred_anti_affinity, -1),
+    ]
+    .into_iter()
+    .flat_map(|(terms, sign)| terms.iter().map(move |weighted| (weighted, sign)))
+    .filter(|(weighted, _)| {
+        pod_matches_term(
+            &weighted.term,
+            &owner.namespace,
+            &target.namespace,
+            target_ns_labels,
+            &target.labels,
+        )
+    })
+    .map(|(weighted, sign)| {
+        (
+            weighted.term.topology_key.as_str(),
+            sign * i64::from(weighted.weight),
+        )
+    })
+    .collect()
 }

@@ -7,10 +7,49 @@ use std::collections::BTreeMap;
 
 use podplan::model::Problem;
 use podplan::plan::{Plan, Status};
+use podplan::solve::{Solution, SolveOptions, solve};
 use podplan::verify::{VerifyOptions, verify};
 use proptest::prelude::*;
 
 /// The case budget: `PROPTEST_CASES` when set, else a budget that keeps `cargo test` quick.
+/// Solves and checks what every solve must give: a plan that passes `verify`, no fallback
+/// warning, every pending pod placed or unplaced exactly once.
+pub fn verified_solve(problem: &Problem, options: &SolveOptions) -> Solution {
+    let solution = solve(problem, options);
+    let violations = verify(
+        problem,
+        &solution.plan,
+        VerifyOptions {
+            allow_moves: options.allow_moves,
+        },
+    );
+    assert!(
+        violations.is_empty(),
+        "optimiser plan violates {violations:#?}"
+    );
+    assert!(
+        solution.report.warnings.is_empty(),
+        "{:?}",
+        solution.report.warnings
+    );
+    // DaemonSet pods of pool nodes the plan does not open do not exist.
+    let used = solution.plan.used_nodes(problem);
+    let not_existing: usize = problem
+        .groups
+        .iter()
+        .filter(|g| {
+            g.daemon_node
+                .is_some_and(|n| !problem.node_exists(n) && !used.contains(&n))
+        })
+        .map(|g| g.count())
+        .sum();
+    assert_eq!(
+        solution.plan.placed_count() + solution.plan.unplaced_count(problem) + not_existing,
+        problem.pending_pod_count()
+    );
+    solution
+}
+
 pub fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
