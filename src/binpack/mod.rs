@@ -200,6 +200,7 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
         |y| types.price(y),
         &max_copies,
         &unit,
+        None,
         in_time,
     );
     lower_bound = lower_bound.max((lp.lower_bound - 1e-6).ceil() as usize);
@@ -405,12 +406,14 @@ fn dive(
                 .collect();
             let penalty = (residual.iter().sum::<u32>() + 1) as f64;
             let cost = |p: &Pattern| if full_enough(p) { 1.0 } else { penalty };
+            let warm = std::mem::take(&mut lp.basis);
             lp = master::solve(
                 &residual,
                 pool,
                 |y| sub.price(y),
                 &sub_copies,
                 &cost,
+                Some(&warm),
                 in_time,
             );
         }
