@@ -126,9 +126,9 @@ fn main() {
     let our_excess: usize = rows.iter().map(|r| r.3.bins - r.2).sum();
     let _ = writeln!(
         md,
-        "| set | instances | proven optimal | median s | max s | bins over optimum: FFD | bins over optimum: podplan |"
+        "| set | instances | proven optimal | optimum found | median s | max s | bins over optimum: FFD | bins over optimum: podplan |"
     );
-    let _ = writeln!(md, "| --- | --- | --- | --- | --- | --- | --- |");
+    let _ = writeln!(md, "| --- | --- | --- | --- | --- | --- | --- | --- |");
     let mut sets: Vec<String> = rows.iter().map(|r| set_of(&r.0)).collect();
     sets.dedup();
     sets.sort();
@@ -139,12 +139,13 @@ fn main() {
         t.sort_by(f64::total_cmp);
         let _ = writeln!(
             md,
-            "| {set} | {} | {} | {:.3} | {:.3} | {} | {} |",
+            "| {set} | {} | {} | {} | {:.3} | {:.3} | {} | {} |",
             members.len(),
             members
                 .iter()
                 .filter(|r| r.3.status == Status::Optimal)
                 .count(),
+            members.iter().filter(|r| r.3.bins == r.2).count(),
             t[t.len() / 2],
             t[t.len() - 1],
             members.iter().map(|r| r.3.greedy_bins - r.2).sum::<usize>(),
@@ -156,6 +157,19 @@ fn main() {
         "\n**{proven} of {} instances proven optimal**; median {median:.3} s, max {max:.3} s; first-fit/best-fit decreasing uses {ffd_excess} bins more than the optima in all, podplan {our_excess}.\n",
         rows.len()
     );
+    let mut closed_by: std::collections::BTreeMap<&str, usize> = Default::default();
+    for r in rows.iter().filter(|r| r.3.status == Status::Optimal) {
+        *closed_by.entry(r.3.closed_by).or_default() += 1;
+    }
+    let _ = writeln!(
+        md,
+        "Closed by: {}.\n",
+        closed_by
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let open: Vec<_> = rows
         .iter()
         .filter(|r| r.3.status != Status::Optimal)
@@ -166,9 +180,14 @@ fn main() {
             "Not proven within the limit (bins found / lower bound / optimum):\n"
         );
         for r in open {
+            let note = if r.3.bins == r.2 {
+                " (optimum found; the proof needs a bound above the LP bound)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 md,
-                "- {}: {} / {} / {}",
+                "- {}: {} / {} / {}{note}",
                 r.0, r.3.bins, r.3.lower_bound, r.2
             );
         }

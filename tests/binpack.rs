@@ -29,14 +29,18 @@ fn instance(name: &str) -> Instance {
 
 #[test]
 fn optima_are_found_and_proven_on_shipped_instances() {
-    // One closed by the greedy bound, three by column generation and diving, one 2-D instance
-    // reduced to one dimension by dominance.
+    // One closed by the greedy bound, others by column generation and diving, one 2-D instance
+    // reduced to one dimension by dominance, two planted 2-D triplet instances by exhaustive
+    // patterns (no waste to spare).
     for name in [
         "Falkenauer_u120_01",
         "Falkenauer_u120_00",
         "Falkenauer_u120_03",
         "Falkenauer_t60_00",
+        "Falkenauer_u250_03",
         "VecDom_Falkenauer_u120_08",
+        "VecTriplet_1000x1000_n120_01",
+        "VecTriplet_16000x65536_n60_02",
     ] {
         let instance = instance(name);
         let result = solve(

@@ -46,6 +46,7 @@ use pricing::Types;
 use crate::plan::Status;
 use crate::solve::Backend;
 use crate::solve::backend::{self, BackendError, Limits};
+use crate::synthetic::SplitMix;
 
 /// How to solve.
 #[derive(Debug, Clone)]
@@ -216,7 +217,15 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
     }
     // Plain diving, then diving towards a packing in `lower_bound` bins (whose total waste
     // bounds every bin's).
-    let mut dived = dive(&types, &mut pool, &lp, &max_copies, &in_time, None, None);
+    let mut dived = dive(
+        &types,
+        &mut pool,
+        &lp,
+        &max_copies,
+        &in_time,
+        None,
+        Choice::Best,
+    );
     if dived.as_ref().is_none_or(|d| d.len() > lower_bound)
         && let Some(targeted) = dive(
             &types,
@@ -225,7 +234,7 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
             &max_copies,
             &in_time,
             Some(lower_bound),
-            None,
+            Choice::Best,
         )
         && dived.as_ref().is_none_or(|d| targeted.len() < d.len())
     {
@@ -294,7 +303,11 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
     }
     let dives_until = share(2.0 / 3.0);
     let dives_in_time = || dives_until.is_none_or(|d| Instant::now() < d);
-    for depth in 0..lower_bound {
+    // One discrepancy at each step in turn, then seeded random dives while time is left.
+    let choices = (0..lower_bound)
+        .map(Choice::SecondAt)
+        .chain((1..).map(Choice::Random));
+    for choice in choices {
         if !dives_in_time() {
             break;
         }
@@ -305,7 +318,7 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
             &max_copies,
             &dives_in_time,
             Some(lower_bound),
-            Some(depth),
+            choice,
         ) && found.len() < packing.len()
         {
             packing = to_packing(&found, &members);
@@ -337,9 +350,20 @@ fn dominant_dimension(instance: &Instance) -> Option<usize> {
     })
 }
 
-/// Fixes the pattern the LP uses most (as many whole copies as it has), re-solves the residual,
-/// and repeats until every item is packed. With a `discrepancy` of `k`, step `k` fixes the
-/// second-best pattern instead (limited discrepancy search). With a `target` number of bins, only patterns whose
+/// Which of the patterns the LP uses a dive fixes at each step.
+#[derive(Debug, Clone, Copy)]
+enum Choice {
+    /// The most used.
+    Best,
+    /// The second most used at step `k`, the most used elsewhere (limited discrepancy).
+    SecondAt(usize),
+    /// One of the three most used, drawn with weights 6:3:1 (seeded: the same every run).
+    Random(u64),
+}
+
+/// Fixes the pattern the LP uses most (as many whole copies as it has; see [`Choice`] for the
+/// alternatives), re-solves the residual, and repeats until every item is packed. With a
+/// `target` number of bins, only patterns whose
 /// waste fits the waste a `target`-bin packing can have are generated and fixed (others cost
 /// more than the target allows); the dive gives up when the budget runs out.
 fn dive(
@@ -349,8 +373,12 @@ fn dive(
     max_copies: &[u32],
     in_time: &impl Fn() -> bool,
     target: Option<usize>,
-    discrepancy: Option<usize>,
+    choice: Choice,
 ) -> Option<Vec<Pattern>> {
+    let mut rng = SplitMix::new(match choice {
+        Choice::Random(seed) => seed,
+        _ => 0,
+    });
     let mut residual = types.demand.clone();
     let mut chosen: Vec<Pattern> = Vec::new();
     let mut lp = first.clone();
@@ -427,7 +455,16 @@ fn dive(
             .collect();
         // Largest value first; ties by pool index (deterministic).
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let pick = usize::from(discrepancy == Some(step) && ranked.len() > 1);
+        let pick = match choice {
+            Choice::Best => 0,
+            Choice::SecondAt(k) => usize::from(step == k),
+            Choice::Random(_) => match rng.below(10) {
+                0..=5 => 0,
+                6..=8 => 1,
+                _ => 2,
+            },
+        }
+        .min(ranked.len().saturating_sub(1));
         step += 1;
         let (index, value) = *ranked.get(pick)?;
         let pattern = pool.get(index)?.clone();
@@ -495,6 +532,10 @@ fn exhaustive(
     let Some(patterns) = enumerate::patterns_within_waste(types, &waste, limit, share(0.25)) else {
         return Exhaustive::Unknown;
     };
+    if patterns.is_empty() {
+        // Not one bin can be filled that well.
+        return Exhaustive::NoneIn(bins);
+    }
     match price_and_branch(
         types,
         &patterns,
@@ -626,4 +667,62 @@ fn to_packing(patterns: &[Pattern], members: &[Vec<usize>]) -> Vec<Vec<usize>> {
             bin
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn types(sizes: &[i64], capacity: i64) -> Types {
+        let mut by_size: BTreeMap<i64, u32> = BTreeMap::new();
+        for &s in sizes {
+            *by_size.entry(s).or_default() += 1;
+        }
+        Types {
+            sizes: by_size.keys().map(|&s| vec![s]).collect(),
+            demand: by_size.values().copied().collect(),
+            capacity: vec![capacity],
+            min_fill: vec![0],
+            deadline: None,
+        }
+    }
+
+    #[test]
+    fn the_exhaustive_step_packs_or_proves_none() {
+        let share = |_: f64| None;
+        // 6 + 6 > 10: three items need three bins although their sum fits two.
+        let none = types(&[6, 6, 6], 10);
+        assert!(matches!(
+            exhaustive(&none, 2, 1000, 1.0, Backend::default(), &share),
+            Exhaustive::NoneIn(2)
+        ));
+        // Two exact triples, 5 + 3 + 2 and 4 + 4 + 2, in two bins of 10.
+        let two = types(&[5, 3, 2, 4, 4, 2], 10);
+        match exhaustive(&two, 2, 1000, 1.0, Backend::default(), &share) {
+            Exhaustive::Packed(found) => {
+                assert_eq!(found.len(), 2);
+                for pattern in &found {
+                    let load: i64 = pattern
+                        .iter()
+                        .zip(&two.sizes)
+                        .map(|(&a, s)| i64::from(a) * s[0])
+                        .sum();
+                    assert_eq!(load, 10);
+                }
+                let mut used = vec![0u32; two.demand.len()];
+                for pattern in &found {
+                    for (u, a) in used.iter_mut().zip(pattern) {
+                        *u += a;
+                    }
+                }
+                assert_eq!(used, two.demand);
+            }
+            _ => panic!("expected a two-bin packing"),
+        }
+        // Too many patterns for the limit: undecided, not a false proof.
+        assert!(matches!(
+            exhaustive(&two, 3, 1, 1.0, Backend::default(), &share),
+            Exhaustive::Unknown
+        ));
+    }
 }
