@@ -31,8 +31,11 @@ fn instance(name: &str) -> Instance {
 fn optima_are_found_and_proven_on_shipped_instances() {
     // One closed by the greedy bound, others by column generation and diving, one 2-D instance
     // reduced to one dimension by dominance, two planted 2-D triplet instances by exhaustive
-    // patterns (no waste to spare).
+    // patterns (no waste to spare), and two whose optimum lies above the LP bound (proven by
+    // exhaustive patterns of small reduced cost).
     for name in [
+        "VecDom_Waescher_TEST0022",
+        "VecDom_Hard28_BPP14",
         "Falkenauer_u120_01",
         "Falkenauer_u120_00",
         "Falkenauer_u120_03",

@@ -3,17 +3,34 @@
 //! when that budget is small, the patterns within it are few, and the integer program over
 //! all of them is exact. Its answer settles the number of bins either way: a packing, or a
 //! proof that none exists (the lower bound rises by one).
+//!
+//! Duals of the converged pattern LP narrow the set much further. With `y` optimal (every
+//! pattern's reduced cost `1 − y·a` is non-negative) and `y·d = z` the LP value, any packing
+//! into `b` bins has `Σ_p (1 − y·a_p) λ_p = b − z`: none of its patterns has a reduced cost
+//! above `b − z`, that is, a dual value below `1 − (b − z)`. When the LP value is within a
+//! fraction of `b`, only patterns of nearly zero reduced cost remain.
 
 use std::time::Instant;
 
 use super::master::Pattern;
 use super::pricing::Types;
 
-/// The patterns of `types` whose waste is at most `waste` in every dimension, or `None` when
-/// there are more than `limit` or the search passes `deadline`.
+/// A floor on the dual value `Σ_t duals[t] a_t` of the patterns wanted.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueFloor<'a> {
+    /// Value per type (non-negative).
+    pub duals: &'a [f64],
+    /// The least total value.
+    pub floor: f64,
+}
+
+/// The patterns of `types` whose waste is at most `waste` in every dimension (and whose value
+/// reaches `value`, when given), or `None` when there are more than `limit` or the search
+/// passes `deadline`.
 pub fn patterns_within_waste(
     types: &Types,
     waste: &[i64],
+    value: Option<ValueFloor<'_>>,
     limit: usize,
     deadline: Option<Instant>,
 ) -> Option<Vec<Pattern>> {
@@ -59,8 +76,32 @@ pub fn patterns_within_waste(
             })
             .collect();
     }
+    // Per suffix k and dimension d: the suffix types by value per unit of size, for the
+    // fractional-knapsack bound on the value still reachable.
+    let by_ratio: Vec<Vec<Vec<usize>>> = match value {
+        Some(v) => (0..=order.len())
+            .map(|k| {
+                (0..dims)
+                    .map(|d| {
+                        let mut suffix: Vec<usize> = order[k..]
+                            .iter()
+                            .copied()
+                            .filter(|&t| v.duals[t] > 0.0)
+                            .collect();
+                        let ratio = |t: usize| v.duals[t] / types.sizes[t][d].max(1) as f64;
+                        suffix.sort_by(|&a, &b| ratio(b).total_cmp(&ratio(a)));
+                        suffix
+                    })
+                    .collect()
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     struct Search<'a> {
         types: &'a Types,
+        value: Option<ValueFloor<'a>>,
+        by_ratio: &'a [Vec<Vec<usize>>],
+        gained: f64,
         order: &'a [usize],
         reachable: &'a [Vec<Vec<bool>>],
         least: Vec<i64>,
@@ -73,8 +114,39 @@ pub fn patterns_within_waste(
         stopped: bool,
     }
     impl Search<'_> {
-        /// Whether types order[k..] can bring every dimension into [least, capacity].
+        /// The most value types order[k..] can still add (fractional knapsack, the least over
+        /// the dimensions), beyond what the pattern already holds.
+        fn reachable_value(&self, k: usize, duals: &[f64]) -> f64 {
+            let mut least = f64::INFINITY;
+            for d in 0..self.load.len() {
+                let mut room = (self.types.capacity[d] - self.load[d]) as f64;
+                let mut total = 0.0;
+                for &t in &self.by_ratio[k][d] {
+                    let size = self.types.sizes[t][d] as f64;
+                    let left = f64::from(self.types.max_copies(t) - self.current[t]);
+                    if size <= 0.0 {
+                        total += duals[t] * left;
+                        continue;
+                    }
+                    let take = (room / size).min(left);
+                    total += duals[t] * take;
+                    room -= take * size;
+                    if room <= 0.0 {
+                        break;
+                    }
+                }
+                least = least.min(total);
+            }
+            least
+        }
+        /// Whether types order[k..] can bring every dimension into [least, capacity], and the
+        /// value up to its floor.
         fn completable(&self, k: usize) -> bool {
+            if let Some(v) = self.value
+                && self.gained + self.reachable_value(k, v.duals) < v.floor - 1e-9
+            {
+                return false;
+            }
             (0..self.load.len()).all(|d| {
                 let room = (self.types.capacity[d] - self.load[d]) as usize;
                 let need = (self.least[d] - self.load[d]).max(0) as usize;
@@ -93,6 +165,7 @@ pub fn patterns_within_waste(
             }
             if self.load.iter().zip(&self.least).all(|(l, m)| l >= m)
                 && self.current.iter().any(|&a| a > 0)
+                && self.value.is_none_or(|v| self.gained >= v.floor - 1e-9)
             {
                 if self.found.len() >= self.limit {
                     self.stopped = true;
@@ -114,10 +187,13 @@ pub fn patterns_within_waste(
                     self.load[d] += self.types.sizes[t][d];
                 }
                 self.current[t] += 1;
+                let gain = self.value.map_or(0.0, |v| v.duals[t]);
+                self.gained += gain;
                 // Same type again or later ones; `j` keeps patterns unique.
                 if self.completable(j) {
                     self.run(j);
                 }
+                self.gained -= gain;
                 self.current[t] -= 1;
                 for d in 0..self.load.len() {
                     self.load[d] -= self.types.sizes[t][d];
@@ -130,6 +206,9 @@ pub fn patterns_within_waste(
     }
     let mut search = Search {
         types,
+        value,
+        by_ratio: &by_ratio,
+        gained: 0.0,
         order: &order,
         reachable: &reachable,
         least: (0..dims).map(|d| types.capacity[d] - waste[d]).collect(),
@@ -161,7 +240,7 @@ mod tests {
             min_fill: vec![0],
             deadline: None,
         };
-        let mut found = patterns_within_waste(&types, &[1], 100, None).unwrap();
+        let mut found = patterns_within_waste(&types, &[1], None, 100, None).unwrap();
         found.sort();
         // Loads 9 or 10: 3+3+4, 3+6, 4+5, 4+6, 5+5, 3+3+... (3+3+3 needs three threes).
         let mut expected: Vec<Pattern> = vec![
@@ -189,6 +268,6 @@ mod tests {
         }
         brute.sort();
         assert_eq!(found, brute);
-        assert!(patterns_within_waste(&types, &[10], 2, None).is_none());
+        assert!(patterns_within_waste(&types, &[10], None, 2, None).is_none());
     }
 }

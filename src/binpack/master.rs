@@ -26,6 +26,8 @@ pub struct MasterSolution {
     pub converged: bool,
     /// The final basis (pool indices, or surplus columns), to warm-start a related solve.
     pub basis: Vec<usize>,
+    /// The dual value of each type's row at the last basis.
+    pub duals: Vec<f64>,
 }
 
 const EPS: f64 = 1e-9;
@@ -184,6 +186,7 @@ pub fn solve(
                 lower_bound: if converged { objective } else { lower_bound },
                 converged,
                 basis: basis.clone(),
+                duals: y.clone(),
             }
         };
         // Entering column: a surplus with negative dual, a pool pattern, or a new one.

@@ -176,8 +176,9 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
     match exhaustive(
         &types,
         lower_bound,
+        None,
         EARLY_EXHAUSTIVE_PATTERNS,
-        0.2,
+        0.05,
         options.backend,
         &share,
     ) {
@@ -191,7 +192,7 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
                 return result(packing, lower_bound, None, "exhaustive patterns");
             }
         }
-        Exhaustive::Unknown => progress("exhaustive patterns: too many, or undecided"),
+        Exhaustive::Unknown(why) => progress(&format!("exhaustive patterns: {why}")),
     }
     let mut pool: Vec<Pattern> = Vec::new();
     let unit = |_: &Pattern| 1.0;
@@ -207,8 +208,9 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
     lower_bound = lower_bound.max((lp.lower_bound - 1e-6).ceil() as usize);
     let lp_bound = lp.converged.then_some(lp.objective);
     progress(&format!(
-        "LP bound {:.3} ({} types, {} patterns)",
+        "LP bound {:.3}{} ({} types, {} patterns)",
         lp.objective,
+        if lp.converged { "" } else { " (not converged)" },
         types.sizes.len(),
         pool.len()
     ));
@@ -258,6 +260,7 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
         match exhaustive(
             &types,
             lower_bound,
+            lp.converged.then_some(&lp),
             EXHAUSTIVE_PATTERNS,
             0.5,
             options.backend,
@@ -268,12 +271,16 @@ pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
                 return result(packing, lower_bound, lp_bound, "exhaustive patterns");
             }
             Exhaustive::NoneIn(bins) => {
+                progress(&format!("exhaustive patterns: no packing in {bins} bins"));
                 lower_bound = lower_bound.max(bins + 1);
                 if packing.len() <= lower_bound {
                     return result(packing, lower_bound, lp_bound, "exhaustive patterns");
                 }
             }
-            Exhaustive::Unknown => break,
+            Exhaustive::Unknown(why) => {
+                progress(&format!("exhaustive patterns at {lower_bound} bins: {why}"));
+                break;
+            }
         }
     }
     // Price-and-branch over every pattern generated, with a third of the time left; then
@@ -496,24 +503,26 @@ enum Exhaustive {
     Packed(Vec<Pattern>),
     /// Proof that no packing has this many bins.
     NoneIn(usize),
-    /// Too many patterns, or out of time.
-    Unknown,
+    /// Too many patterns, or out of time (which, said in the text).
+    Unknown(String),
 }
 
 /// Whether `bins` bins can hold every item: over every pattern within the waste such a packing
 /// allows (when there are at most `limit`), the integer program finds one or proves none,
-/// within a `time_share` of the time left. `share(f)` is the instant a fraction `f` of the
-/// time left from now.
+/// within a `time_share` of the time left. With a converged `lp`, patterns whose reduced cost
+/// exceeds what `bins` bins allow are left out. `share(f)` is the instant a fraction `f` of
+/// the time left from now.
 fn exhaustive(
     types: &Types,
     bins: usize,
+    lp: Option<&master::MasterSolution>,
     limit: usize,
     time_share: f64,
     backend: Backend,
     share: &impl Fn(f64) -> Option<Instant>,
 ) -> Exhaustive {
     if share(1.0).is_some_and(|d| Instant::now() >= d) {
-        return Exhaustive::Unknown;
+        return Exhaustive::Unknown("out of time".into());
     }
     let waste: Vec<i64> = (0..types.capacity.len())
         .map(|d| {
@@ -529,8 +538,25 @@ fn exhaustive(
     if waste.iter().any(|&w| w < 0) {
         return Exhaustive::NoneIn(bins);
     }
-    let Some(patterns) = enumerate::patterns_within_waste(types, &waste, limit, share(0.25)) else {
-        return Exhaustive::Unknown;
+    // With the duals of a converged LP: only patterns of reduced cost at most `bins − y·d`
+    // (see `enumerate`), with a margin for rounding.
+    let positive: Vec<f64> = lp.map_or(Vec::new(), |lp| {
+        lp.duals.iter().map(|y| y.max(0.0)).collect()
+    });
+    let value = lp.map(|_| {
+        let dual_value: f64 = positive
+            .iter()
+            .zip(&types.demand)
+            .map(|(y, &d)| y * f64::from(d))
+            .sum();
+        enumerate::ValueFloor {
+            duals: &positive,
+            floor: 1.0 - (bins as f64 - dual_value) - 1e-6 * (bins as f64 + 1.0),
+        }
+    });
+    let Some(patterns) = enumerate::patterns_within_waste(types, &waste, value, limit, share(0.25))
+    else {
+        return Exhaustive::Unknown(format!("more than {limit} patterns within the waste"));
     };
     if patterns.is_empty() {
         // Not one bin can be filled that well.
@@ -547,7 +573,10 @@ fn exhaustive(
     ) {
         IntegerMaster::Packed(found) => Exhaustive::Packed(found),
         IntegerMaster::Infeasible => Exhaustive::NoneIn(bins),
-        IntegerMaster::Unknown => Exhaustive::Unknown,
+        IntegerMaster::Unknown => Exhaustive::Unknown(format!(
+            "{} patterns, the integer program undecided",
+            patterns.len()
+        )),
     }
 }
 
@@ -556,7 +585,7 @@ fn exhaustive(
 const EXHAUSTIVE_PATTERNS: usize = 50_000;
 
 /// The same before column generation, where the step must be cheap to be worth trying.
-const EARLY_EXHAUSTIVE_PATTERNS: usize = 20_000;
+const EARLY_EXHAUSTIVE_PATTERNS: usize = 5_000;
 
 /// What the integer master over a pool found.
 enum IntegerMaster {
@@ -693,12 +722,12 @@ mod tests {
         // 6 + 6 > 10: three items need three bins although their sum fits two.
         let none = types(&[6, 6, 6], 10);
         assert!(matches!(
-            exhaustive(&none, 2, 1000, 1.0, Backend::default(), &share),
+            exhaustive(&none, 2, None, 1000, 1.0, Backend::default(), &share),
             Exhaustive::NoneIn(2)
         ));
         // Two exact triples, 5 + 3 + 2 and 4 + 4 + 2, in two bins of 10.
         let two = types(&[5, 3, 2, 4, 4, 2], 10);
-        match exhaustive(&two, 2, 1000, 1.0, Backend::default(), &share) {
+        match exhaustive(&two, 2, None, 1000, 1.0, Backend::default(), &share) {
             Exhaustive::Packed(found) => {
                 assert_eq!(found.len(), 2);
                 for pattern in &found {
@@ -721,8 +750,8 @@ mod tests {
         }
         // Too many patterns for the limit: undecided, not a false proof.
         assert!(matches!(
-            exhaustive(&two, 3, 1, 1.0, Backend::default(), &share),
-            Exhaustive::Unknown
+            exhaustive(&two, 3, None, 1, 1.0, Backend::default(), &share),
+            Exhaustive::Unknown(_)
         ));
     }
 }
