@@ -14,6 +14,7 @@ fn greedy_throughput(c: &mut Criterion) {
             zones: 3,
             pods,
             rules: true,
+            uniform_nodes: false,
             seed: 7,
         });
         let pending = problem.pending_pod_count();

@@ -18,6 +18,7 @@ fn scaling(c: &mut Criterion) {
             zones: 3,
             pods,
             rules: true,
+            uniform_nodes: false,
             seed: 42,
         });
         group.bench_function(format!("greedy/{nodes}x{pods}"), |b| {

@@ -26,6 +26,8 @@ pub struct Shape {
     pub pods: usize,
     /// Whether Deployments carry spread, anti-affinity and affinity rules.
     pub rules: bool,
+    /// Whether every node has the same size (16 cpu, 64Gi): one node class.
+    pub uniform_nodes: bool,
     /// Random seed.
     pub seed: u64,
 }
@@ -157,7 +159,11 @@ pub fn generate(shape: Shape) -> Problem {
     let mut loaded = Loaded::default();
     const SIZES: [(&str, &str); 3] = [("4", "16Gi"), ("8", "32Gi"), ("16", "64Gi")];
     for i in 0..shape.nodes {
-        let (cpu, memory) = SIZES[rng.below(3) as usize];
+        let (cpu, memory) = if shape.uniform_nodes {
+            SIZES[2]
+        } else {
+            SIZES[rng.below(3) as usize]
+        };
         let zone = format!("zone-{}", i % shape.zones.max(1));
         loaded.objects.push(node(
             &format!("node-{i:04}"),

@@ -170,6 +170,7 @@ fn greedy_plans_on_synthetic_clusters_pass_verify() {
             zones: 3,
             pods: 300,
             rules: true,
+            uniform_nodes: false,
             seed,
         });
         assert!(problem.pending_pod_count() >= 300);

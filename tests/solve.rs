@@ -11,6 +11,7 @@ use podplan::manifest::load_str;
 use podplan::model::Problem;
 use podplan::plan::{Plan, Status};
 use podplan::solve::{Objective, SolveOptions, solve};
+use podplan::synthetic::{Shape, generate};
 use podplan::verify::{VerifyOptions, verify};
 
 use common::verified_solve;
@@ -245,12 +246,12 @@ fn soft_preferences_break_ties() {
 
 #[test]
 fn a_time_limited_run_never_claims_optimal() {
-    use podplan::synthetic::{Shape, generate};
     let p = generate(Shape {
         nodes: 40,
         zones: 3,
         pods: 400,
         rules: true,
+        uniform_nodes: false,
         seed: 3,
     });
     let solution = solve(
@@ -348,4 +349,39 @@ fn soft_pod_affinity_and_schedule_anyway_spread_enter_the_last_stage() {
         .collect();
     assert_eq!(zones.len(), 2, "one node per zone");
     assert_eq!(solution.report.stages.last().unwrap().value, 0.0);
+}
+
+#[test]
+fn a_pure_packing_goes_to_the_bin_packing_solver() {
+    // Identical nodes, no rule between pods: vector bin packing. The bin-packing solver's
+    // packing and bound make the plan provably within 1% at once.
+    let problem = generate(Shape {
+        nodes: 80,
+        zones: 3,
+        pods: 600,
+        rules: false,
+        uniform_nodes: true,
+        seed: 11,
+    });
+    let solution = solve(
+        &problem,
+        &SolveOptions {
+            time_limit: Some(Duration::from_secs(60)),
+            gap: 0.01,
+            ..SolveOptions::default()
+        },
+    );
+    assert!(verify(&problem, &solution.plan, VerifyOptions::default()).is_empty());
+    assert_eq!(solution.plan.unplaced_count(&problem), 0);
+    let used = solution.plan.used_nodes(&problem).len() as f64;
+    let bound = solution.report.bound.unwrap();
+    let Status::Feasible { gap } = solution.plan.status else {
+        panic!("{:?}", solution.plan.status);
+    };
+    assert!(
+        gap <= 0.01 && (used - bound) / used <= gap + 1e-9,
+        "{used} nodes, bound {bound}"
+    );
+    let ffd = greedy::schedule(&problem, Strategy::FirstFitDecreasing);
+    assert!(used <= ffd.used_nodes(&problem).len() as f64);
 }

@@ -36,6 +36,10 @@ pub fn patterns_within_waste(
 ) -> Option<Vec<Pattern>> {
     let m = types.sizes.len();
     let dims = types.capacity.len();
+    // The reachability tables hold one entry per unit of capacity.
+    if types.capacity.iter().any(|&c| c > 1 << 22) {
+        return None;
+    }
     // Largest first (by the first dimension): big items fix most of a pattern early.
     let mut order: Vec<usize> = (0..m).filter(|&t| types.demand[t] > 0).collect();
     order.sort_by(|&a, &b| types.sizes[b][0].cmp(&types.sizes[a][0]).then(a.cmp(&b)));

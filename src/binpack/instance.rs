@@ -107,6 +107,35 @@ impl Instance {
         self.capacity.len()
     }
 
+    /// The same instance with each dimension divided by the gcd of its item sizes (capacity
+    /// rounded down): exactly the same packings fit, and sizes in bytes or millicores become
+    /// small numbers (128Mi steps on a 64Gi node: capacity 512).
+    pub fn reduced(&self) -> Instance {
+        let gcd = |a: i64, b: i64| {
+            let (mut a, mut b) = (a.abs(), b.abs());
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            a
+        };
+        let divisors: Vec<i64> = (0..self.dimensions())
+            .map(|d| self.items.iter().fold(0, |g, item| gcd(g, item[d])).max(1))
+            .collect();
+        Instance {
+            capacity: self
+                .capacity
+                .iter()
+                .zip(&divisors)
+                .map(|(c, g)| c / g)
+                .collect(),
+            items: self
+                .items
+                .iter()
+                .map(|item| item.iter().zip(&divisors).map(|(s, g)| s / g).collect())
+                .collect(),
+        }
+    }
+
     /// Whether `indices` fit one bin.
     pub fn fits(&self, indices: &[usize]) -> bool {
         (0..self.dimensions())
@@ -134,6 +163,26 @@ impl Instance {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reduction_by_the_gcd_keeps_exactly_the_same_packings() {
+        // 256Mi, 512Mi, 768Mi on a 1Gi + 1 byte node: gcd 256Mi, capacity 4 (the byte rounds off).
+        let mi = 1 << 20;
+        let instance = Instance {
+            capacity: vec![4000, 1024 * mi + 1],
+            items: vec![
+                vec![500, 256 * mi],
+                vec![1500, 512 * mi],
+                vec![1000, 768 * mi],
+            ],
+        };
+        let reduced = instance.reduced();
+        assert_eq!(reduced.capacity, vec![8, 4]);
+        assert_eq!(reduced.items, vec![vec![1, 1], vec![3, 2], vec![2, 3]]);
+        for bin in [vec![0, 1], vec![0, 2], vec![1, 2], vec![0, 1, 2]] {
+            assert_eq!(instance.fits(&bin), reduced.fits(&bin), "{bin:?}");
+        }
+    }
 
     #[test]
     fn parses_both_formats_and_rejects_bad_input() {

@@ -99,6 +99,7 @@ fn status_name<S: serde::Serializer>(status: &Status, serializer: S) -> Result<S
 /// Solves `instance`.
 pub fn solve(instance: &Instance, options: &BinPackOptions) -> BinPackResult {
     let start = Instant::now();
+    let instance = &instance.reduced();
     let deadline = options.time_limit.map(|t| start + t);
     let in_time = || deadline.is_none_or(|d| Instant::now() < d);
     let progress = |what: &str| {

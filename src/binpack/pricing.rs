@@ -36,7 +36,9 @@ impl Types {
     /// The best pattern for `values` (per type), its value, and whether it is proven best (the
     /// multi-dimensional search may stop at its node limit with a good but unproven pattern).
     pub fn price(&self, values: &[f64]) -> Option<(Pattern, f64, bool)> {
-        if self.capacity.len() == 1 {
+        // The dynamic program's tables grow with the capacity; beyond a million units (which
+        // gcd reduction seldom leaves) branch and bound is the safe choice.
+        if self.capacity.len() == 1 && self.capacity[0] <= 1 << 20 {
             self.price_one_dimension(values).map(|(p, v)| (p, v, true))
         } else {
             self.price_search(values)
