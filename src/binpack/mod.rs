@@ -563,6 +563,13 @@ fn exhaustive(
         // Not one bin can be filled that well.
         return Exhaustive::NoneIn(bins);
     }
+    // Under the duals' filter the set holds every pattern a `bins`-bin packing can use: a
+    // small program over it is the most promising use of the time left.
+    let time_share = if lp.is_some() && patterns.len() <= SMALL_EXACT_PROGRAM {
+        time_share.max(0.9)
+    } else {
+        time_share
+    };
     match price_and_branch(
         types,
         &patterns,
@@ -584,6 +591,10 @@ fn exhaustive(
 /// Patterns enumerated at most for the exhaustive step (beyond, the integer program is too
 /// large to settle within seconds).
 const EXHAUSTIVE_PATTERNS: usize = 50_000;
+
+/// Patterns at most for the exhaustive program (under the duals' filter) to get most of the
+/// time left.
+const SMALL_EXACT_PROGRAM: usize = 5_000;
 
 /// The same before column generation, where the step must be cheap to be worth trying.
 const EARLY_EXHAUSTIVE_PATTERNS: usize = 5_000;
