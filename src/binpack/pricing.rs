@@ -135,9 +135,31 @@ impl Types {
         if order.is_empty() {
             return None;
         }
+        // Per dimension: the types by value per unit of size (zero sizes first).
+        let by_ratio: Vec<Vec<usize>> = (0..dims)
+            .map(|d| {
+                let ratio = |t: usize| {
+                    let w = self.sizes[t][d] as f64;
+                    if w <= 0.0 {
+                        f64::INFINITY
+                    } else {
+                        values[t] / w
+                    }
+                };
+                let mut ranked = order.clone();
+                ranked.sort_by(|&a, &b| ratio(b).total_cmp(&ratio(a)));
+                ranked
+            })
+            .collect();
+        let mut position = vec![usize::MAX; self.sizes.len()];
+        for (i, &t) in order.iter().enumerate() {
+            position[t] = i;
+        }
         struct Search<'a> {
             types: &'a Types,
             values: &'a [f64],
+            by_ratio: Vec<Vec<usize>>,
+            position: Vec<usize>,
             order: Vec<usize>,
             best: f64,
             best_pattern: Pattern,
@@ -147,24 +169,19 @@ impl Types {
             out_of_time: bool,
         }
         impl Search<'_> {
+            /// The least over the dimensions of the fractional knapsack over types
+            /// order[from..] (each dimension's ratio order is computed once per search).
             fn bound(&self, from: usize, value: f64) -> f64 {
-                let dims = self.load.len();
                 let mut best = f64::INFINITY;
-                for d in 0..dims {
+                for (d, ranked) in self.by_ratio.iter().enumerate() {
                     let mut room = (self.types.capacity[d] - self.load[d]) as f64;
-                    let mut items: Vec<(f64, f64, f64)> = self.order[from..]
-                        .iter()
-                        .map(|&t| {
-                            (
-                                self.values[t],
-                                self.types.sizes[t][d] as f64,
-                                f64::from(self.types.max_copies(t)),
-                            )
-                        })
-                        .collect();
-                    items.sort_by(|a, b| (b.0 / b.1.max(1e-12)).total_cmp(&(a.0 / a.1.max(1e-12))));
                     let mut bound = value;
-                    for (v, w, copies) in items {
+                    for &t in ranked {
+                        if self.position[t] < from {
+                            continue;
+                        }
+                        let (v, w) = (self.values[t], self.types.sizes[t][d] as f64);
+                        let copies = f64::from(self.types.max_copies(t));
                         if w <= 0.0 {
                             bound += v * copies;
                             continue;
@@ -229,6 +246,8 @@ impl Types {
         let mut search = Search {
             types: self,
             values,
+            by_ratio,
+            position,
             order,
             best: 0.0,
             best_pattern: vec![0; self.sizes.len()],
