@@ -5,8 +5,10 @@
 //!
 //! ```text
 //! cargo run --release --features highs --example bench_report -- \
-//!     --data ../shared/data/binpacking --time-limit 10 --scaling 10x100,50x500,100x1000 --out BENCHMARKS.md
+//!     --data ../shared/data/binpacking --time-limit 10 \
+//!     --scaling 10x100,50x500,100x1000,250x2500,1000x10000,100x1000u,1000x10000u --out BENCHMARKS.md
 //! ```
+//! (`NxP`: N nodes of three sizes and P pods with rules; `NxPu`: one node class, no rules.)
 //! `--data` defaults to `$PODPLAN_BINPACKING_DIR`, else the shipped subset in
 //! `tests/fixtures/binpacking`.
 
