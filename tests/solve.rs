@@ -385,3 +385,39 @@ fn a_pure_packing_goes_to_the_bin_packing_solver() {
     let ffd = greedy::schedule(&problem, Strategy::FirstFitDecreasing);
     assert!(used <= ffd.used_nodes(&problem).len() as f64);
 }
+
+#[test]
+fn a_program_too_large_for_the_time_limit_gives_the_heuristic_plan_with_its_gap() {
+    // 250 nodes × 241 Deployments: more count variables than a time-limited solve builds.
+    let problem = generate(Shape {
+        nodes: 250,
+        zones: 3,
+        pods: 2500,
+        rules: true,
+        uniform_nodes: false,
+        seed: 42,
+    });
+    let solution = solve(
+        &problem,
+        &SolveOptions {
+            time_limit: Some(Duration::from_secs(60)),
+            ..SolveOptions::default()
+        },
+    );
+    assert!(verify(&problem, &solution.plan, VerifyOptions::default()).is_empty());
+    assert!(
+        solution.report.warnings[0].contains("count variables"),
+        "{:?}",
+        solution.report.warnings
+    );
+    assert_eq!(solution.plan.unplaced_count(&problem), 0);
+    // The gap claimed is the one between the plan and the reported bound.
+    let cost = solution.plan.cost(&problem);
+    let bound = solution.report.bound.unwrap();
+    let Status::Feasible { gap } = solution.plan.status else {
+        panic!("{:?}", solution.plan.status);
+    };
+    assert!(bound <= cost && ((cost - bound) / cost - gap).abs() < 1e-9);
+    let greedy = greedy::schedule(&problem, Strategy::KubeScheduler);
+    assert!(cost <= greedy.cost(&problem));
+}
