@@ -1,24 +1,13 @@
 //! Every conformance case (kube-scheduler's filter tests rewritten as data, plus podplan's own)
 //! runs through `explain`: the pending pod's feasible node set must be exactly the expected one.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use podplan::manifest::tree::parse_documents;
 
-fn cases() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/conformance");
-    let mut files = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap() {
-        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_some_and(|e| e == "yaml") {
-                files.push(file);
-            }
-        }
-    }
-    files.sort();
-    files
-}
+use common::conformance_cases;
 
 /// The `expect.feasibleNodes` of a case's header.
 fn expected(file: &Path) -> Vec<String> {
@@ -46,7 +35,7 @@ fn expected(file: &Path) -> Vec<String> {
 #[test]
 fn explain_matches_every_conformance_case() {
     let mut failures = Vec::new();
-    let files = cases();
+    let files = conformance_cases();
     for file in &files {
         let problem = podplan::load_problem(&[file]).unwrap();
         let diagnosis = podplan::explain::explain(&problem);

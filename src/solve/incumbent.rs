@@ -3,11 +3,55 @@
 //! needed. This is what lets a solve with a gap finish on clusters whose compact program is
 //! far too large (1,000 nodes × 1,000 Deployments is a million count variables).
 
+use std::time::Duration;
+
 use super::items::{Items, Source};
+use super::{SolveOptions, packing};
 use crate::greedy::{self, Strategy};
 use crate::model::Problem;
 use crate::plan::Plan;
 use crate::verify::{VerifyOptions, verify};
+
+/// The most time the bin-packing solver gets on a pure packing (half the limit, if shorter).
+const PACKING_TIME: Duration = Duration::from_secs(10);
+
+/// The plan the solver's plan must beat, and what it proves.
+pub struct Reference {
+    /// The best heuristic plan (`None` if none passes verify).
+    pub plan: Option<Plan>,
+    /// A lower bound on the cost, when `plan` places every placeable pod (then the placement
+    /// stage is proven at its optimum by `plan`).
+    pub bound: Option<f64>,
+}
+
+/// The best of the greedy plans and, for a pure packing, the bin-packing solver's (which also
+/// strengthens the bound); with the cost bound when every placeable pod is placed.
+pub fn reference(problem: &Problem, items: &Items<'_>, options: &SolveOptions) -> Reference {
+    let mut plan = best_heuristic(problem, options.allow_moves);
+    let limit = options
+        .time_limit
+        .map_or(PACKING_TIME, |t| (t / 2).min(PACKING_TIME));
+    let packed = packing::pack(problem, items, Some(limit), options.backend).filter(|packed| {
+        verify(problem, &packed.plan, VerifyOptions::default()).is_empty()
+            && places_every_placeable_pod(items, &packed.plan)
+    });
+    if let Some(packed) = &packed
+        && plan.as_ref().is_none_or(|plan| {
+            !places_every_placeable_pod(items, plan)
+                || packed.plan.cost(problem) < plan.cost(problem) - 1e-9
+        })
+    {
+        plan = Some(packed.plan.clone());
+    }
+    let all_placed = plan
+        .as_ref()
+        .is_some_and(|plan| places_every_placeable_pod(items, plan));
+    let bound = all_placed.then(|| {
+        let packing = packed.as_ref().map_or(0.0, |packed| packed.cost_bound);
+        cost_bound(problem, items).max(packing)
+    });
+    Reference { plan, bound }
+}
 
 /// The best verified greedy plan: most priority weight placed, then lowest node cost; ties keep
 /// the earlier strategy (first-fit decreasing, node-by-node DotProduct filling, then

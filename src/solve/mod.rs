@@ -26,6 +26,7 @@ use serde::Serialize;
 
 pub use backend::Backend;
 use backend::{BackendError, Limits, Outcome};
+use incumbent::Reference;
 use items::{Items, Source};
 
 use crate::cluster::ClusterState;
@@ -140,47 +141,11 @@ struct PartResult {
 pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     let start = Instant::now();
     let items = items::build(problem, options.allow_moves);
-    // The best greedy plan: the incumbent to beat, and when it places every placeable pod, the
-    // proof that the placement stage is at its optimum.
-    let mut heuristic = incumbent::best_heuristic(problem, options.allow_moves);
-    // A pure packing goes to the bin-packing solver (half the time): a better plan, a bound.
-    let packed = packing::pack(
-        problem,
-        &items,
-        Some(
-            options
-                .time_limit
-                .map_or(PACKING_TIME, |t| (t / 2).min(PACKING_TIME)),
-        ),
-        options.backend,
-    )
-    .filter(|packed| {
-        verify(problem, &packed.plan, VerifyOptions::default()).is_empty()
-            && incumbent::places_every_placeable_pod(&items, &packed.plan)
-    });
-    if let Some(packed) = &packed
-        && heuristic.as_ref().is_none_or(|plan| {
-            !incumbent::places_every_placeable_pod(&items, plan)
-                || packed.plan.cost(problem) < plan.cost(problem) - 1e-9
-        })
-    {
-        heuristic = Some(packed.plan.clone());
-    }
-    let all_placed = heuristic
-        .as_ref()
-        .is_some_and(|plan| incumbent::places_every_placeable_pod(&items, plan));
-    let bound = all_placed.then(|| {
-        let cover = incumbent::cost_bound(problem, &items);
-        let packing = packed.as_ref().map_or(0.0, |packed| {
-            let cost = items
-                .state
-                .active_nodes()
-                .next()
-                .map_or(0.0, |n| problem.nodes[n].cost);
-            packed.lower_bound as f64 * cost
-        });
-        cover.max(packing)
-    });
+    let Reference {
+        plan: heuristic,
+        bound,
+    } = incumbent::reference(problem, &items, options);
+    let all_placed = bound.is_some();
     if let (Some(plan), Some(bound)) = (heuristic.as_ref(), bound) {
         let cost = plan.cost(problem);
         let gap = incumbent::relative_gap(cost, bound);
@@ -237,16 +202,6 @@ pub fn solve(problem: &Problem, options: &SolveOptions) -> Solution {
     };
     assemble(problem, &items, results, reference, options, start)
 }
-
-/// The best heuristic plan, which the solver's plan must beat, and the proven cost bound when
-/// that plan places every placeable pod.
-struct Reference {
-    plan: Option<Plan>,
-    bound: Option<f64>,
-}
-
-/// The most time the bin-packing solver gets on a pure packing (half the limit, if shorter).
-const PACKING_TIME: Duration = Duration::from_secs(10);
 
 /// Count variables above which a time-limited solve returns the heuristic plan directly.
 pub const LARGEST_COMPACT_PROGRAM: usize = 40_000;

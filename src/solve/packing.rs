@@ -12,12 +12,12 @@ use crate::model::Problem;
 use crate::plan::{Plan, Status};
 use crate::solve::Backend;
 
-/// A packing plan and the proven least number of nodes.
+/// A packing plan and a proven lower bound on its cost.
 pub struct Packed {
     /// Every pending pod placed (status `Heuristic` until the caller decides).
     pub plan: Plan,
-    /// Nodes needed at least.
-    pub lower_bound: usize,
+    /// The least cost of any plan: the fewest nodes proven, times the nodes' (common) cost.
+    pub cost_bound: f64,
 }
 
 /// The bin-packing instance of `problem` when it is one: one item per pending pod, one
@@ -99,8 +99,9 @@ pub fn pack(
             plan.placements[g][i] = Some(*node);
         }
     }
+    let node_cost = problem.nodes[nodes[0]].cost;
     Some(Packed {
         plan,
-        lower_bound: result.lower_bound,
+        cost_bound: result.lower_bound as f64 * node_cost,
     })
 }
